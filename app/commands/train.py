@@ -1,0 +1,31 @@
+"""`sqinspect train`: train an SQ-LLaVA inspection model (stages 0, 1, 2) from a config file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.errors import SQInspectError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("train", help="train a model on synthetic parts (stage 0 vision, 1 captions, 2 self-questioning)")
+    p.add_argument("out", type=Path, help="output checkpoint folder")
+    p.add_argument("--config", type=Path, help="training config TOML (default: models/configs/default.toml)")
+    p.add_argument("--work", type=Path, help="work folder for data, stage checkpoints and loss curves (default: OUT.work)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from models.train.config import DEFAULT_CONFIG
+    from models.train.pipeline import train
+
+    config = args.config or DEFAULT_CONFIG
+    if not Path(config).is_file():
+        raise SQInspectError(f"config file not found: {config}")
+    work = args.work or args.out.with_name(args.out.name + ".work")
+    try:
+        out = train(config, work, args.out)
+    except ValueError as exc:
+        raise SQInspectError(str(exc)) from None
+    print(f"trained model written to {out} (work folder {work})")
+    return 0

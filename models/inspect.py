@@ -1,0 +1,156 @@
+"""Self-questioning inspection on the PyTorch side (reference for the runtime, eval, the demo).
+
+One inspection, as in DESIGN.md: describe the part (greedy), let the virtual user ask K
+questions (sampled), answer each (greedy), then read the verdict probability from the yes/no
+logits of the verdict question asked after the description and the self-answered questions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+from tokenizers import Tokenizer
+
+from models.conversation import IMAGE_PLACEHOLDER, Prompt, get_template, tokenize_prompt
+from models.modeling_sqllava import SQLlavaForConditionalGeneration
+from models.train.preprocess import preprocess
+
+log = logging.getLogger(__name__)
+
+DESCRIBE_QUESTION = "Describe this part."
+VERDICT_QUESTION = "Is this part defective? Answer yes or no."
+
+
+def inspection_defaults() -> dict:
+    return {
+        "describe_question": DESCRIBE_QUESTION,
+        "verdict_question": VERDICT_QUESTION,
+        "yes_token": " Yes",
+        "no_token": " No",
+        "num_questions": 4,
+        "question_sampling": {"temperature": 1.2, "top_k": 300, "top_p": 0.95},
+        "max_description_tokens": 48,
+        "max_question_tokens": 24,
+        "max_answer_tokens": 24,
+        "threshold": 0.5,
+    }
+
+
+@dataclass
+class Inspection:
+    description: str
+    qa: list[dict]
+    defect_probability: float
+    verdict: str
+    threshold: float
+    questions_sampled: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "description": self.description, "qa": self.qa, "verdict": self.verdict,
+            "defect_probability": round(self.defect_probability, 6), "threshold": self.threshold,
+        }
+
+
+class Inspector:
+    def __init__(self, checkpoint: Path, threads: int | None = None):
+        checkpoint = Path(checkpoint)
+        if threads:
+            torch.set_num_threads(threads)
+        self.model = SQLlavaForConditionalGeneration.from_pretrained(checkpoint).eval()
+        self.tokenizer = Tokenizer.from_file(str(checkpoint / "tokenizer.json"))
+        self.meta = json.loads((checkpoint / "sqinspect.json").read_text())
+        self.template = get_template(self.meta["template"])
+        self.settings = {**inspection_defaults(), **self.meta.get("inspection", {})}
+        self.pre = self.meta["preprocessing"]
+        self.eos = self.tokenizer.token_to_id("</s>")
+        pad = self.tokenizer.token_to_id("<pad>")
+        self.pad = pad if pad is not None else self.eos
+        self.yes = self._single_token(self.settings["yes_token"])
+        self.no = self._single_token(self.settings["no_token"])
+
+    def _single_token(self, text: str) -> int:
+        ids = self.tokenizer.encode(text, add_special_tokens=False).ids
+        if len(ids) != 1:
+            raise ValueError(f"{text!r} is not a single token for this tokenizer")
+        return ids[0]
+
+    # -- prompt pieces ---------------------------------------------------------------------
+    def _prefix(self) -> str:
+        t = self.template
+        return f"{t.system}{t.sep}{t.user}: {IMAGE_PLACEHOLDER}\n{self.settings['describe_question']}{t.sep}{t.assistant}:"
+
+    def _ids(self, text: str) -> torch.Tensor:
+        ids, _ = tokenize_prompt(
+            Prompt(text=text), self.tokenizer, image_token_id=self.model.config.image_token_index,
+            num_image_tokens=self.model.config.image_seq_length,
+        )
+        return torch.tensor([ids])
+
+    def pixels(self, image_bgr: np.ndarray) -> torch.Tensor:
+        x = preprocess(image_bgr, self.pre["size"], self.pre["mean"], self.pre["std"])
+        return torch.from_numpy(x)[None]
+
+    @torch.no_grad()
+    def _generate(self, text: str, pixels: torch.Tensor, max_new: int, n: int = 1, sample: bool = False) -> list[str]:
+        ids = self._ids(text).repeat(n, 1)
+        kwargs = dict(do_sample=False)
+        if sample:
+            s = self.settings["question_sampling"]
+            kwargs = dict(do_sample=True, temperature=s["temperature"], top_k=s["top_k"], top_p=s["top_p"])
+        out = self.model.generate(
+            input_ids=ids, attention_mask=torch.ones_like(ids), pixel_values=pixels.repeat(n, 1, 1, 1),
+            max_new_tokens=max_new, eos_token_id=self.eos, pad_token_id=self.pad, **kwargs,
+        )
+        return [self.tokenizer.decode(row[ids.shape[1]:].tolist(), skip_special_tokens=True).strip() for row in out]
+
+    @torch.no_grad()
+    def inspect(self, image_bgr: np.ndarray, num_questions: int | None = None, seed: int = 0) -> Inspection:
+        t = self.template
+        k = self.settings["num_questions"] if num_questions is None else num_questions
+        pixels = self.pixels(image_bgr)
+        text = self._prefix()
+        description = self._generate(text, pixels, self.settings["max_description_tokens"])[0]
+        text += f" {description}{t.sep2}"
+
+        torch.manual_seed(seed)
+        sampled = self._generate(f"{text}{t.vuser}:", pixels, self.settings["max_question_tokens"], n=k, sample=True) if k else []
+        questions = list(dict.fromkeys(q for q in sampled if q))  # de-duplicated, order kept
+        qa = []
+        for q in questions:
+            turn = f"{t.vuser}: {q}{t.sep2}{t.sep}{t.assistant}:"
+            answer = self._generate(text + turn, pixels, self.settings["max_answer_tokens"])[0]
+            qa.append({"question": q, "answer": answer})
+        history = text + "".join(f"{t.vuser}: {p['question']}{t.sep2}{t.sep}{t.assistant}: {p['answer']}{t.sep2}" for p in qa)
+        verdict_ids = self._ids(f"{history}{t.user}: {self.settings['verdict_question']}{t.sep}{t.assistant}:")
+        logits = self.model(input_ids=verdict_ids, pixel_values=pixels).logits[0, -1]
+        p_yes = torch.softmax(logits[[self.yes, self.no]].float(), dim=0)[0].item()
+        threshold = float(self.settings["threshold"])
+        return Inspection(description, qa, p_yes, "fail" if p_yes >= threshold else "pass", threshold, sampled)
+
+
+def read_image(path: Path) -> np.ndarray:
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError(f"{path}: not a readable image")
+    return image
+
+
+def choose_threshold(checkpoint: Path, val_dir: Path, limit: int = 300, recall: float = 0.98) -> float:
+    """Threshold on the validation split: the highest one that keeps `recall` of defective parts."""
+    from tqdm import tqdm
+
+    from models.metrics import threshold_for_recall
+    from models.train.data import read_groundtruth
+
+    inspector = Inspector(checkpoint)
+    gts = read_groundtruth(val_dir)[:limit]
+    scores = [inspector.inspect(read_image(Path(val_dir) / g["image"]), seed=i).defect_probability
+              for i, g in enumerate(tqdm(gts, desc="threshold", unit="img"))]
+    return threshold_for_recall([g["defective"] for g in gts], scores, recall)

@@ -1,0 +1,228 @@
+"""`sqinspect train`: data -> tokenizer -> stage 0 (vision) -> stage 1 (captions) -> stage 2
+(self-questioning) -> our checkpoint folder (merged, safetensors), with threshold and metadata.
+
+Every stage checkpoints into WORK/<stage>/ and a rerun resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from tokenizers import Tokenizer
+from transformers import CLIPVisionConfig, CLIPVisionModel, LlamaConfig
+
+from models.configuration_sqllava import SQLlavaConfig
+from models.conversation import IGNORE_INDEX, build_example, get_template, render_conversation
+from models.lora import LoraSettings, apply_lora, merge_lora
+from models.modeling_sqllava import SQLlavaForConditionalGeneration
+from models.synth.dataset import write_dataset
+from models.synth.text import caption, conversation
+from models.synth.vocab import GENERATOR_VERSION
+from models.tokenizer import special_token_ids, train_bpe_tokenizer
+from models.train.config import TrainConfig
+from models.train.data import SynthImages, read_groundtruth
+from models.train.loop import run_stage
+from models.train.preprocess import preprocessing_spec
+from models.train.stage0 import VisionPretrainHeads, stage0_losses, stage0_metrics
+
+log = logging.getLogger(__name__)
+
+
+def ensure_dataset(folder: Path, count: int, seed: int, size: int, workers: int) -> Path:
+    if (folder / "groundtruth.jsonl").exists() and len(read_groundtruth(folder)) == count:
+        return folder
+    write_dataset(folder, count, seed, size=size, workers=workers, overwrite=True)
+    return folder
+
+
+def build_tokenizer(cfg: TrainConfig, gts: list[dict], path: Path) -> Tokenizer:
+    if path.exists():
+        return Tokenizer.from_file(str(path))
+    rng = np.random.default_rng(cfg.seed)
+    py_rng = random.Random(cfg.seed)
+    template = get_template(cfg.model.template)
+
+    def corpus():
+        # The texts exactly as the model sees them, roles and separators included, so that
+        # e.g. " Yes" after "ASSISTANT:" becomes one token (the verdict reads its logit).
+        for gt in gts[: cfg.tokenizer.corpus_images]:
+            yield caption(gt, rng)
+            turns = conversation(gt, rng)
+            for chunk in render_conversation(turns, template, sq_r=0.5, rng=py_rng)[0].text.split("<image>"):
+                yield chunk
+
+    tokenizer = train_bpe_tokenizer(corpus(), vocab_size=cfg.tokenizer.vocab_size)
+    tokenizer.save(str(path))
+    return tokenizer
+
+
+def vision_config(cfg: TrainConfig) -> CLIPVisionConfig:
+    m = cfg.model
+    return CLIPVisionConfig(
+        hidden_size=m.vision_hidden, intermediate_size=4 * m.vision_hidden, num_hidden_layers=m.vision_layers,
+        num_attention_heads=m.vision_heads, image_size=cfg.data.image_size, patch_size=m.patch_size,
+    )
+
+
+def model_config(cfg: TrainConfig, tokenizer: Tokenizer) -> SQLlavaConfig:
+    m = cfg.model
+    ids = special_token_ids(tokenizer)
+    text = LlamaConfig(
+        vocab_size=tokenizer.get_vocab_size(), hidden_size=m.text_hidden, intermediate_size=int(m.text_hidden * 2.75),
+        num_hidden_layers=m.text_layers, num_attention_heads=m.text_heads, num_key_value_heads=m.text_kv_heads,
+        max_position_embeddings=1024, bos_token_id=ids["bos"], eos_token_id=ids["eos"], pad_token_id=ids["pad"],
+    )
+    vision = vision_config(cfg)
+    return SQLlavaConfig(
+        vision_config=vision.to_dict(), text_config=text.to_dict(), image_token_index=ids["image"],
+        image_seq_length=(vision.image_size // vision.patch_size) ** 2, vision_feature_layer=m.vision_feature_layer,
+        mm_projector_type=m.projector, num_prototypes=m.num_prototypes, prototype_iters=m.prototype_iters,
+    )
+
+
+def pad_batch(examples: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
+    width = max(len(e["input_ids"]) for e in examples)
+    ids = torch.full((len(examples), width), pad_id, dtype=torch.long)
+    labels = torch.full((len(examples), width), IGNORE_INDEX, dtype=torch.long)
+    mask = torch.zeros((len(examples), width), dtype=torch.long)
+    for i, e in enumerate(examples):
+        n = len(e["input_ids"])
+        ids[i, :n] = torch.tensor(e["input_ids"])
+        labels[i, :n] = torch.tensor(e["labels"])
+        mask[i, :n] = 1
+    return {"input_ids": ids, "labels": labels, "attention_mask": mask}
+
+
+class TextBatches:
+    """Draws a random batch of images and builds a fresh conversation (or caption) for each."""
+
+    def __init__(self, data: SynthImages, tokenizer: Tokenizer, config: SQLlavaConfig, template: str,
+                 batch_size: int, seed: int, sq_r: float = 0.0, answers_only: bool = False):
+        self.data, self.tokenizer, self.template = data, tokenizer, template
+        self.batch_size, self.seed, self.sq_r, self.answers_only = batch_size, seed, sq_r, answers_only
+        self.image_token_id = config.image_token_index
+        self.num_image_tokens = config.image_seq_length
+        self.pad_id = special_token_ids(tokenizer)["pad"]
+
+    def __call__(self, step: int) -> dict[str, torch.Tensor]:
+        rng = random.Random(self.seed * 1_000_003 + step)  # batch k is the same on resume
+        index = [rng.randrange(len(self.data)) for _ in range(self.batch_size)]
+        text_rng = np.random.default_rng(rng.randrange(2**63))
+        examples = []
+        for i in index:
+            gt = self.data.gts[i]
+            if self.template == "plain":
+                turns = [{"from": "human", "value": "<image>\n"}, {"from": "gpt", "value": caption(gt, text_rng)}]
+            else:
+                turns = conversation(gt, text_rng)
+            examples.append(build_example(
+                turns, self.tokenizer, self.template, image_token_id=self.image_token_id,
+                num_image_tokens=self.num_image_tokens, sq_r=self.sq_r, seed=rng.randrange(2**31),
+                answers_only=self.answers_only,
+            ))
+        batch = pad_batch(examples, self.pad_id)
+        batch["pixel_values"] = self.data.pixels[index].float()
+        return batch
+
+
+def train(config_path: Path, work_dir: Path, out: Path) -> Path:
+    cfg = TrainConfig.load(config_path)
+    torch.manual_seed(cfg.seed)
+    torch.set_num_threads(cfg.train.threads)
+    work_dir = Path(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    (work_dir / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2))
+    t_start = time.time()
+    d = cfg.data
+    train_dir = ensure_dataset(work_dir / "data" / "train", d.train_count, d.train_seed, d.image_size, d.workers)
+    val_dir = ensure_dataset(work_dir / "data" / "val", d.val_count, d.val_seed, d.image_size, d.workers)
+
+    tokenizer = build_tokenizer(cfg, read_groundtruth(train_dir), work_dir / "tokenizer.json")
+    config = model_config(cfg, tokenizer)
+    model = SQLlavaForConditionalGeneration(config)
+    grid = cfg.data.image_size // cfg.model.patch_size
+    train_data = SynthImages(train_dir, cfg.data.image_size, grid)
+    val_data = SynthImages(val_dir, cfg.data.image_size, grid)
+    layer = cfg.model.vision_feature_layer
+    loop = dict(out_dir=work_dir, checkpoint_every=cfg.train.checkpoint_every, log_every=cfg.train.log_every)
+
+    # Stage 0: the vision tower alone, on the ground truth.
+    tower: CLIPVisionModel = model.model.vision_tower
+    heads = VisionPretrainHeads(config.vision_config.hidden_size)
+    stage0_module = torch.nn.ModuleDict({"tower": tower, "heads": heads})
+    s0 = cfg.stage0
+
+    def stage0_step(step: int):
+        g = torch.Generator().manual_seed(cfg.seed + step)
+        idx = torch.randint(len(train_data), (s0.batch_size,), generator=g)
+        batch = {
+            "pixels": train_data.pixels[idx].float(), "patch_labels": train_data.patch_labels[idx],
+            "part": train_data.part[idx], "material": train_data.material[idx], "count": train_data.count[idx],
+            "defect_types": train_data.defect_types[idx], "locations": train_data.locations[idx],
+            "defective": train_data.defective[idx],
+        }
+        return stage0_losses(tower, heads, batch, layer)
+
+    run_stage("stage0", stage0_module, [{"params": list(stage0_module.parameters()), "lr": s0.lr}], stage0_step,
+              steps=s0.steps, weight_decay=s0.weight_decay, **loop)
+    vision_metrics = stage0_metrics(tower, heads, val_data, layer)
+    log.info("stage 0 held-out: %s", vision_metrics)
+    (work_dir / "stage0" / "metrics.json").write_text(json.dumps(vision_metrics, indent=2))
+
+    # Stage 1: captions; the pretrained tower stays frozen, projector + LLM learn to read it.
+    s1 = cfg.stage1
+    for p in tower.parameters():
+        p.requires_grad_(False)
+    trainable = [p for n, p in model.named_parameters() if not n.startswith("model.vision_tower")]
+    captions = TextBatches(train_data, tokenizer, config, "plain", s1.batch_size, cfg.seed + 1)
+    model.train()
+    run_stage("stage1", model, [{"params": trainable, "lr": s1.lr}],
+              lambda step: {"loss": model(**captions(step)).loss}, steps=s1.steps, **loop)
+
+    # Stage 2: self-questioning instruction tuning; LLM + projector fully, vision tower by ViT-LoRA.
+    s2 = cfg.stage2
+    lora = LoraSettings(vision_r=s2.vit_lora_r, vision_alpha=s2.vit_lora_alpha, vision_dropout=0.0, llm=False)
+    peft_model = apply_lora(model, lora)
+    for n, p in peft_model.named_parameters():
+        if "vision_tower" not in n:
+            p.requires_grad_(True)
+    vit = [p for n, p in peft_model.named_parameters() if p.requires_grad and "vision_tower" in n]
+    rest = [p for n, p in peft_model.named_parameters() if p.requires_grad and "vision_tower" not in n]
+    convs = TextBatches(train_data, tokenizer, config, cfg.model.template, s2.batch_size, cfg.seed + 2,
+                        sq_r=s2.sq_r, answers_only=s2.answers_only)
+    peft_model.train()
+    run_stage("stage2", peft_model, [{"params": rest, "lr": s2.lr}, {"params": vit, "lr": s2.vision_lr}],
+              lambda step: {"loss": peft_model(**convs(step)).loss}, steps=s2.steps, **loop)
+    model = merge_lora(peft_model).eval()
+
+    return save_checkpoint(model, tokenizer, cfg, out, val_dir, vision_metrics, time.time() - t_start)
+
+
+def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path, vision_metrics: dict,
+                    seconds: float) -> Path:
+    from models.inspect import choose_threshold, inspection_defaults
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out)
+    tokenizer.save(str(out / "tokenizer.json"))
+    meta = {
+        "template": cfg.model.template,
+        "preprocessing": preprocessing_spec(cfg.data.image_size),
+        "inspection": inspection_defaults(),
+        "training": {
+            "config": cfg.to_dict(), "generator_version": GENERATOR_VERSION,
+            "wall_time_s": round(seconds, 1), "stage0_heldout": vision_metrics,
+        },
+    }
+    (out / "sqinspect.json").write_text(json.dumps(meta, indent=2))
+    threshold = choose_threshold(out, val_dir)
+    meta["inspection"]["threshold"] = threshold
+    (out / "sqinspect.json").write_text(json.dumps(meta, indent=2))
+    return out
