@@ -98,41 +98,64 @@ class Inspector:
         return torch.from_numpy(x)[None]
 
     @torch.no_grad()
-    def _generate(self, text: str, pixels: torch.Tensor, max_new: int, n: int = 1, sample: bool = False) -> list[str]:
-        ids = self._ids(text).repeat(n, 1)
+    def generate(self, texts: list[str], pixels: torch.Tensor, max_new: int, sample: bool = False) -> list[str]:
+        """Continue each prompt (all about the same image) as one left-padded batch."""
+        rows = [self._ids(t)[0] for t in texts]
+        width = max(len(r) for r in rows)
+        ids = torch.full((len(rows), width), self.pad, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for i, r in enumerate(rows):
+            ids[i, width - len(r):] = r
+            mask[i, width - len(r):] = 1
         kwargs = dict(do_sample=False)
         if sample:
             s = self.settings["question_sampling"]
             kwargs = dict(do_sample=True, temperature=s["temperature"], top_k=s["top_k"], top_p=s["top_p"])
         out = self.model.generate(
-            input_ids=ids, attention_mask=torch.ones_like(ids), pixel_values=pixels.repeat(n, 1, 1, 1),
+            input_ids=ids, attention_mask=mask, pixel_values=pixels.expand(len(rows), -1, -1, -1),
             max_new_tokens=max_new, eos_token_id=self.eos, pad_token_id=self.pad, **kwargs,
         )
-        return [self.tokenizer.decode(row[ids.shape[1]:].tolist(), skip_special_tokens=True).strip() for row in out]
+        return [self.tokenizer.decode(row[width:].tolist(), skip_special_tokens=True).strip() for row in out]
+
+    def describe_prefix(self, description: str) -> str:
+        """Prompt text up to and including the model's description turn."""
+        return f"{self._prefix()} {description}{self.template.sep2}"
+
+    def question_prompt(self, history: str, question: str, role: str | None = None) -> str:
+        t = self.template
+        role = role or t.vuser
+        if role == t.vuser:
+            return f"{history}{t.vuser}: {question}{t.sep2}{t.sep}{t.assistant}:"
+        return f"{history}{t.user}: {question}{t.sep}{t.assistant}:"
 
     @torch.no_grad()
     def inspect(self, image_bgr: np.ndarray, num_questions: int | None = None, seed: int = 0) -> Inspection:
         t = self.template
         k = self.settings["num_questions"] if num_questions is None else num_questions
         pixels = self.pixels(image_bgr)
-        text = self._prefix()
-        description = self._generate(text, pixels, self.settings["max_description_tokens"])[0]
-        text += f" {description}{t.sep2}"
+        description = self.generate([self._prefix()], pixels, self.settings["max_description_tokens"])[0]
+        history = self.describe_prefix(description)
 
         torch.manual_seed(seed)
-        sampled = self._generate(f"{text}{t.vuser}:", pixels, self.settings["max_question_tokens"], n=k, sample=True) if k else []
+        sampled = []
+        if k:
+            sampled = self.generate([f"{history}{t.vuser}:"] * k, pixels, self.settings["max_question_tokens"], sample=True)
         questions = list(dict.fromkeys(q for q in sampled if q))  # de-duplicated, order kept
-        qa = []
-        for q in questions:
-            turn = f"{t.vuser}: {q}{t.sep2}{t.sep}{t.assistant}:"
-            answer = self._generate(text + turn, pixels, self.settings["max_answer_tokens"])[0]
-            qa.append({"question": q, "answer": answer})
-        history = text + "".join(f"{t.vuser}: {p['question']}{t.sep2}{t.sep}{t.assistant}: {p['answer']}{t.sep2}" for p in qa)
-        verdict_ids = self._ids(f"{history}{t.user}: {self.settings['verdict_question']}{t.sep}{t.assistant}:")
-        logits = self.model(input_ids=verdict_ids, pixel_values=pixels).logits[0, -1]
-        p_yes = torch.softmax(logits[[self.yes, self.no]].float(), dim=0)[0].item()
+        answers = self.generate([self.question_prompt(history, q) for q in questions], pixels,
+                                self.settings["max_answer_tokens"]) if questions else []
+        qa = [{"question": q, "answer": a} for q, a in zip(questions, answers)]
+        p_yes = self.verdict_probability(history, qa, pixels)
         threshold = float(self.settings["threshold"])
         return Inspection(description, qa, p_yes, "fail" if p_yes >= threshold else "pass", threshold, sampled)
+
+    @torch.no_grad()
+    def verdict_probability(self, history: str, qa: list[dict], pixels: torch.Tensor) -> float:
+        """P(yes) of the verdict question asked after the description and the self-answered questions."""
+        t = self.template
+        text = history + "".join(f"{self.question_prompt('', p['question'])} {p['answer']}{t.sep2}" for p in qa)
+        ids = self._ids(self.question_prompt(text, self.settings["verdict_question"], role=t.user))
+        logits = self.model(input_ids=ids, pixel_values=pixels).logits[0, -1]
+        return torch.softmax(logits[[self.yes, self.no]].float(), dim=0)[0].item()
 
 
 def read_image(path: Path) -> np.ndarray:

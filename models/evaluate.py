@@ -1,0 +1,100 @@
+"""`sqinspect eval`: the full self-questioning inspection on every image of a data set, graded
+against the ground truth.
+
+Per image: one inspection (description, K sampled self-questions and their answers, verdict
+probability) plus a fixed set of probe questions drawn from the ground truth (the same kinds as
+in training, with balanced present/absent defect questions), asked as USER after the model's
+own description and graded with models.synth.questions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from models.inspect import Inspector, read_image
+from models.metrics import rates_at, roc_auc
+from models.synth.questions import (
+    answer_is_correct,
+    claim_is_true,
+    description_claims,
+    is_valid_for,
+    parse_question,
+)
+from models.synth.lexicon import normalise
+from models.synth.text import conversation
+from models.train.data import read_groundtruth
+
+log = logging.getLogger(__name__)
+
+
+def probe_questions(gt: dict, seed: int) -> list[str]:
+    """The questions of a ground-truth conversation (without the description request)."""
+    turns = conversation(gt, np.random.default_rng(seed))
+    return [t["value"] for t in turns[2::2]]
+
+
+def evaluate(checkpoint: Path, data_dir: Path, *, num_questions: int = 4, limit: int | None = None,
+             seed: int = 0, threshold: float | None = None) -> dict:
+    inspector = Inspector(checkpoint)
+    threshold = float(inspector.settings["threshold"] if threshold is None else threshold)
+    gts = read_groundtruth(data_dir)[:limit]
+    labels, scores = [], []
+    correct: dict[str, list[bool]] = defaultdict(list)
+    absent_yes: list[bool] = []
+    valid, distinct = [], []
+    claims_true: list[bool] = []
+    for i, gt in enumerate(tqdm(gts, desc="eval", unit="img")):
+        image = read_image(Path(data_dir) / gt["image"])
+        result = inspector.inspect(image, num_questions=num_questions, seed=seed + i)
+        labels.append(bool(gt["defective"]))
+        scores.append(result.defect_probability)
+
+        for q in result.questions_sampled:
+            valid.append(is_valid_for(parse_question(q), gt))
+        distinct.append(len({normalise(q) for q in result.questions_sampled if q}))
+        claims_true.extend(claim_is_true(c, gt) for c in description_claims(result.description))
+        correct["description"].append(answer_is_correct(parse_question("Describe this part."), gt, result.description))
+
+        # Probe questions, batched: asked by the user after the model's own description.
+        history = inspector.describe_prefix(result.description)
+        questions = [q for q in probe_questions(gt, seed + i) if parse_question(q) and parse_question(q).type != "verdict"]
+        prompts = [inspector.question_prompt(history, q, role=inspector.template.user) for q in questions]
+        answers = inspector.generate(prompts, inspector.pixels(image), inspector.settings["max_answer_tokens"]) if prompts else []
+        for q, a in zip(questions, answers):
+            parsed = parse_question(q)
+            ok = answer_is_correct(parsed, gt, a)
+            correct[parsed.type].append(ok)
+            if parsed.type == "defect_presence" and parsed.defect not in {d["type"] for d in gt["defects"]}:
+                absent_yes.append(a.strip().lower().startswith("yes"))
+        correct["verdict"].append((result.defect_probability >= threshold) == bool(gt["defective"]))
+
+    recall, false_alarm = rates_at(labels, scores, threshold)
+    all_answers = [ok for oks in correct.values() for ok in oks]
+    return {
+        "n_images": len(gts),
+        "verdict_auc": roc_auc(labels, scores),
+        "threshold": threshold,
+        "recall_at_threshold": recall,
+        "false_alarm_at_threshold": false_alarm,
+        "answer_accuracy": {"overall": float(np.mean(all_answers)) if all_answers else float("nan"),
+                            **{k: float(np.mean(v)) for k, v in sorted(correct.items())}},
+        "answer_counts": {k: len(v) for k, v in sorted(correct.items())},
+        "hallucination_rate": float(np.mean(absent_yes)) if absent_yes else float("nan"),
+        "self_questions": {
+            "valid_rate": float(np.mean(valid)) if valid else float("nan"),
+            "distinct_per_image": float(np.mean(distinct)) if distinct else float("nan"),
+            "k": num_questions,
+        },
+        "description_accuracy": float(np.mean(claims_true)) if claims_true else float("nan"),
+        "data": {"dir": str(data_dir)},
+    }
+
+
+def write_report(report: dict, path: Path) -> None:
+    Path(path).write_text(json.dumps(report, indent=2))

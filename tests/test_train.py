@@ -1,0 +1,122 @@
+"""Training pipeline on the tiny config: stages, resume, ViT-LoRA really training, eval, demo."""
+
+import csv
+import json
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from app.cli import main
+from models.train.config import TrainConfig
+from models.train.loop import run_stage
+
+TINY = "models/configs/tiny.toml"
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("train")
+    out, work = root / "model", root / "work"
+    assert main(["train", str(out), "--config", TINY, "--work", str(work)]) == 0
+    return out, work
+
+
+def test_checkpoint_folder_is_complete(trained):
+    out, work = trained
+    for name in ("model.safetensors", "config.json", "tokenizer.json", "sqinspect.json"):
+        assert (out / name).is_file(), name
+    meta = json.loads((out / "sqinspect.json").read_text())
+    assert meta["template"] == "inspect_sq"
+    assert 0.0 <= meta["inspection"]["threshold"] <= 1.0
+    assert meta["training"]["generator_version"].startswith("synth-")
+    for stage in ("stage0", "stage1", "stage2"):
+        rows = list(csv.DictReader(open(work / stage / "loss.csv")))
+        assert rows and all(float(r["loss"]) > 0 for r in rows)
+        assert (work / stage / "loss.png").stat().st_size > 1000
+    assert set(json.loads((work / "stage0" / "metrics.json").read_text())) >= {"part_acc", "verdict_auc"}
+
+
+def test_stage2_trains_the_vision_tower_through_vit_lora(trained):
+    out, work = trained
+    final = load_file(str(out / "model.safetensors"))
+    stage0 = load_file(str(work / "stage0" / "weights.safetensors"))
+    q = "encoder.layers.0.self_attn.q_proj.weight"
+    norm = "encoder.layers.0.layer_norm1.weight"
+    # LoRA-targeted weights moved after stage 0; the rest of the tower stayed frozen.
+    assert not torch.equal(final[f"model.vision_tower.{q}"], stage0[f"tower.{q}"])
+    assert torch.equal(final[f"model.vision_tower.{norm}"], stage0[f"tower.{norm}"])
+
+
+def test_rerun_resumes_and_skips_finished_stages(trained, tmp_path):
+    out, work = trained
+    before = (work / "stage2" / "done.json").read_text()
+    assert main(["train", str(tmp_path / "again"), "--config", TINY, "--work", str(work)]) == 0
+    assert (work / "stage2" / "done.json").read_text() == before  # not retrained
+
+
+def test_interrupted_stage_resumes_from_its_checkpoint(tmp_path):
+    module = torch.nn.Linear(3, 1)
+    calls = []
+
+    def loss_fn(step):
+        calls.append(step)
+        if step == 3 and len(calls) == 4:
+            raise KeyboardInterrupt  # a kill after the step-2 checkpoint
+        return {"loss": module(torch.ones(1, 3)).pow(2).sum()}
+
+    kwargs = dict(steps=5, out_dir=tmp_path, checkpoint_every=2, log_every=1)
+    with pytest.raises(KeyboardInterrupt):
+        run_stage("s", module, [{"params": list(module.parameters()), "lr": 0.1}], loss_fn, **kwargs)
+    assert json.loads((tmp_path / "s" / "state.json").read_text())["step"] == 2
+    calls.clear()
+    run_stage("s", module, [{"params": list(module.parameters()), "lr": 0.1}], loss_fn, **kwargs)
+    assert calls == [2, 3, 4]
+    assert (tmp_path / "s" / "done.json").exists()
+
+
+def test_config_rejects_unknown_keys(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[stage2]\nstepz = 3\n")
+    with pytest.raises(ValueError, match="stepz"):
+        TrainConfig.load(bad)
+    assert main(["train", str(tmp_path / "o"), "--config", str(bad)]) == 2
+
+
+def test_eval_report_has_every_metric(trained, tmp_path):
+    out, work = trained
+    report_path = tmp_path / "eval.json"
+    assert main(["eval", str(out), "--data", str(work / "data" / "val"), "--json", str(report_path), "--limit", "2"]) == 0
+    report = json.loads(report_path.read_text())
+    for key in ("n_images", "verdict_auc", "threshold", "recall_at_threshold", "false_alarm_at_threshold",
+                "answer_accuracy", "hallucination_rate", "self_questions", "description_accuracy"):
+        assert key in report, key
+    assert report["n_images"] == 2
+    assert "overall" in report["answer_accuracy"]
+    assert set(report["self_questions"]) >= {"valid_rate", "distinct_per_image"}
+    assert 0 <= report["answer_accuracy"]["overall"] <= 1
+
+
+def test_eval_refuses_bad_paths(tmp_path, capsys):
+    assert main(["eval", str(tmp_path), "--data", str(tmp_path), "--json", str(tmp_path / "r.json")]) == 2
+    assert "not a checkpoint folder" in capsys.readouterr().err
+
+
+def test_inspection_is_deterministic_for_a_seed(trained):
+    from models.inspect import Inspector, read_image
+
+    out, work = trained
+    inspector = Inspector(out)
+    image = read_image(next((work / "data" / "val" / "images").iterdir()))
+    a = inspector.inspect(image, seed=3).to_dict()
+    b = inspector.inspect(image, seed=3).to_dict()
+    assert a == b
+    assert a["verdict"] in ("pass", "fail") and 0 <= a["defect_probability"] <= 1
+
+
+def test_demo_prints_a_verdict_per_image(trained, capsys):
+    out, work = trained
+    images = sorted((work / "data" / "val" / "images").iterdir())[:2]
+    assert main(["demo", *map(str, images), "--model", str(out), "--questions", "2"]) == 0
+    text = capsys.readouterr().out
+    assert text.count("defect probability") == 2
