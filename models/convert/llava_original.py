@@ -30,6 +30,25 @@ def vision_select(raw: dict) -> tuple[int, str]:
     return layer, "default" if feature == "patch" else "full"
 
 
+def llava_style_config(raw: dict, vision_config, text_config, image_token_id: int, weights: dict,
+                       **projector) -> SQLlavaConfig:
+    """Our config for a LLaVA-layout model; grows the vocabulary (and `weights`) by the image token."""
+    vocab = max(text_config.vocab_size, image_token_id + 1)
+    add_image_token_rows(weights, "model.language_model.embed_tokens.weight", "lm_head.weight", vocab)
+    text_config.vocab_size = vocab
+    layer, strategy = vision_select(raw)
+    return SQLlavaConfig(
+        vision_config=vision_config.to_dict(),
+        text_config=text_config.to_dict(),
+        image_token_index=image_token_id,
+        image_seq_length=(vision_config.image_size // vision_config.patch_size) ** 2,
+        vision_feature_layer=layer,
+        vision_feature_select_strategy=strategy,
+        mm_projector_type=projector.pop("projector"),
+        **projector,
+    )
+
+
 def llm_key(key: str) -> str | None:
     """LLaMA keys of a LlamaForCausalLM-style state dict -> ours; None for non-LLM keys."""
     if key.startswith("model.mm_projector.") or key.startswith("model.vision_tower."):
@@ -72,19 +91,7 @@ def convert_llava_original(src: Path, out: Path, *, clip: Path | None = None, **
         else:
             weights[llm_key(key)] = tensor
 
-    vocab = max(text_config.vocab_size, image_token_id + 1)
-    add_image_token_rows(weights, "model.language_model.embed_tokens.weight", "lm_head.weight", vocab)
-    text_config.vocab_size = vocab
-    layer, strategy = vision_select(raw)
-    config = SQLlavaConfig(
-        vision_config=vision_config.to_dict(),
-        text_config=text_config.to_dict(),
-        image_token_index=image_token_id,
-        image_seq_length=(vision_config.image_size // vision_config.patch_size) ** 2,
-        vision_feature_layer=layer,
-        vision_feature_select_strategy=strategy,
-        mm_projector_type="mlp2x_gelu",
-    )
+    config = llava_style_config(raw, vision_config, text_config, image_token_id, weights, projector="mlp2x_gelu")
     meta = {"source": {"format": "llava", "path": str(src), "clip": str(clip)}, "template": "v1", "preprocessing": preprocessing}
     with atomic_output(out) as tmp:
         write_checkpoint(tmp, config, weights, tokenizer, meta)

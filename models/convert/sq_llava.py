@@ -14,10 +14,8 @@ from pathlib import Path
 
 import torch
 
-from models.configuration_sqllava import SQLlavaConfig
 from models.conversation import SQ_LLAVA_SYSTEM
 from models.convert.common import (
-    add_image_token_rows,
     atomic_output,
     require_new_output,
     llama_config,
@@ -25,7 +23,7 @@ from models.convert.common import (
     tokenizer_with_image_token,
     write_checkpoint,
 )
-from models.convert.llava_original import llm_key, vision_select
+from models.convert.llava_original import llava_style_config, llm_key
 from models.convert.weights import ConversionError, load_folder_weights, load_tensors, read_json
 
 PROJECTOR_PARAMS = ("sim_alpha", "sim_beta", "c.", "v.", "f.", "mlp.0.", "mlp.2.")
@@ -132,18 +130,8 @@ def convert_sq_llava(
     for module, (a, b) in lora_pairs(load_tensors(vit_path), vit_path).items():
         merge_into(weights, vit_lora_target(module), a, b, vit_scale)
 
-    vocab = max(text_config.vocab_size, image_token_id + 1)
-    add_image_token_rows(weights, "model.language_model.embed_tokens.weight", "lm_head.weight", vocab)
-    text_config.vocab_size = vocab
-    layer, strategy = vision_select(raw)
-    config = SQLlavaConfig(
-        vision_config=vision_config.to_dict(),
-        text_config=text_config.to_dict(),
-        image_token_index=image_token_id,
-        image_seq_length=(vision_config.image_size // vision_config.patch_size) ** 2,
-        vision_feature_layer=layer,
-        vision_feature_select_strategy=strategy,
-        mm_projector_type="prototype",
+    config = llava_style_config(
+        raw, vision_config, text_config, image_token_id, weights, projector="prototype",
         num_prototypes=num_prototypes or raw.get("num_prototypes", raw.get("mm_num_clusters", 256)),
         prototype_iters=prototype_iters or raw.get("prototype_iters", raw.get("mm_cluster_iters", 2)),
     )

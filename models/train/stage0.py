@@ -20,10 +20,17 @@ from models.metrics import roc_auc
 from models.train.data import MAX_COUNT
 
 
+def pool(patches: torch.Tensor) -> torch.Tensor:
+    """Mean and max over patch tokens: the mean carries shape and colour, the max lets one
+    defective patch among 64 clean ones decide the verdict."""
+    return torch.cat([patches.mean(1), patches.amax(1)], dim=-1)
+
+
 class VisionPretrainHeads(nn.Module):
     def __init__(self, hidden: int):
         super().__init__()
         self.patch_defect = nn.Linear(hidden, 1 + len(DEFECT_TYPES))
+        hidden = 2 * hidden  # pooled = [mean, max]
         self.part = nn.Linear(hidden, len(PART_TYPES))
         self.material = nn.Linear(hidden, len(MATERIALS))
         self.count = nn.Linear(hidden, MAX_COUNT)
@@ -39,7 +46,7 @@ def patch_features(tower: CLIPVisionModel, pixels: torch.Tensor, layer: int) -> 
 
 def stage0_losses(tower, heads: VisionPretrainHeads, batch: dict, layer: int) -> dict[str, torch.Tensor]:
     patches = patch_features(tower, batch["pixels"], layer)
-    pooled = patches.mean(1)
+    pooled = pool(patches)
     patch_logits = heads.patch_defect(patches)  # [B, N, 1+D]
     # Defect patches are rare: weight them up so a thin scratch is not drowned by clean metal.
     weight = torch.ones(patch_logits.shape[-1], device=patch_logits.device)
@@ -67,7 +74,7 @@ def stage0_metrics(tower, heads: VisionPretrainHeads, data, layer: int, batch_si
     for start in range(0, len(data), batch_size):
         sl = slice(start, start + batch_size)
         patches = patch_features(tower, data.pixels[sl].float(), layer)
-        pooled = patches.mean(1)
+        pooled = pool(patches)
         part += (heads.part(pooled).argmax(-1) == data.part[sl]).sum().item()
         material += (heads.material(pooled).argmax(-1) == data.material[sl]).sum().item()
         has_count = data.count[sl] >= 0
