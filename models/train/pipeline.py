@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import shutil
 import time
 from pathlib import Path
 
@@ -131,11 +132,27 @@ class TextBatches:
         return batch
 
 
-def train(config_path: Path, work_dir: Path, out: Path) -> Path:
+def share_stage0(source_work: Path, work_dir: Path) -> None:
+    """Start from another run's finished stage 0 (and its tokenizer and data): the ablations
+    must differ only in what they ablate, not in the vision tower."""
+    source_work = Path(source_work)
+    if not (source_work / "stage0" / "done.json").exists():
+        raise ValueError(f"{source_work}: has no finished stage 0 to share")
+    work_dir.mkdir(parents=True, exist_ok=True)
+    if not (work_dir / "stage0").exists():
+        shutil.copytree(source_work / "stage0", work_dir / "stage0")
+        shutil.copy2(source_work / "tokenizer.json", work_dir / "tokenizer.json")
+    if not (work_dir / "data").exists():
+        (work_dir / "data").symlink_to((source_work / "data").resolve(), target_is_directory=True)
+
+
+def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None = None) -> Path:
     cfg = TrainConfig.load(config_path)
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.train.threads)
     work_dir = Path(work_dir)
+    if stage0_from is not None:
+        share_stage0(stage0_from, work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     (work_dir / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2))
     t_start = time.time()

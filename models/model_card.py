@@ -1,0 +1,99 @@
+"""The default model's card, written from the training metadata and the eval reports (JSON),
+so that no number in it is typed by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+TARGETS = {
+    "verdict_auc": ">= 0.98",
+    "recall_at_threshold": ">= 0.95",
+    "false_alarm_at_threshold": "<= 0.05",
+    "answer_accuracy.overall": ">= 0.92",
+    "hallucination_rate": "<= 0.05",
+    "self_questions.valid_rate": ">= 0.90",
+    "self_questions.distinct_per_image": ">= 3 of 4",
+    "description_accuracy": "",
+}
+
+
+def _get(report: dict, dotted: str):
+    value = report
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _fmt(value) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | None = None) -> str:
+    meta = json.loads((Path(checkpoint) / "sqinspect.json").read_text())
+    train = meta["training"]
+    cfg = train["config"]
+    lines = [
+        "# SQ-Inspect default model",
+        "",
+        "A small SQ-LLaVA (`SQLlavaForConditionalGeneration`, prototype projector) trained from scratch on",
+        "synthetic part images on a 2-core CPU. It describes a part, asks itself inspection questions",
+        "(virtual user role), answers them and gives a defect probability.",
+        "",
+        "## Data",
+        f"- Generator `{train['generator_version']}` (`sqinspect synth`), {cfg['data']['image_size']} px.",
+        f"- Training: {cfg['data']['train_count']} images, seed {cfg['data']['train_seed']}; validation (threshold): "
+        f"{cfg['data']['val_count']} images, seed {cfg['data']['val_seed']}.",
+        f"- Held-out test: {heldout['n_images']} images from `{heldout['data']['dir']}` (seed never used in training).",
+        "",
+        "## Training",
+        f"- Stage 0 (vision tower on ground truth): {cfg['stage0']['steps']} steps x {cfg['stage0']['batch_size']}; "
+        f"stage 1 (captions, plain template): {cfg['stage1']['steps']} x {cfg['stage1']['batch_size']}; "
+        f"stage 2 (template `{cfg['model']['template']}`, sq_r {cfg['stage2']['sq_r']}, ViT-LoRA r {cfg['stage2']['vit_lora_r']}): "
+        f"{cfg['stage2']['steps']} x {cfg['stage2']['batch_size']}.",
+        f"- Wall time, all stages and threshold choice: {train['wall_time_s'] / 60:.1f} min on this 2-core machine "
+        "(config `models/configs/default.toml`, seed "
+        f"{cfg['seed']}).",
+        f"- Stage 0 held-out vision heads: " + ", ".join(f"{k} {_fmt(v)}" for k, v in train["stage0_heldout"].items()) + ".",
+        f"- Verdict threshold {meta['inspection']['threshold']:.4f}, chosen on the validation split "
+        "(highest threshold keeping 98% recall).",
+        "",
+        "## Held-out metrics",
+        "",
+        "| metric | value | target |",
+        "| --- | --- | --- |",
+    ]
+    for key, target in TARGETS.items():
+        lines.append(f"| {key} | {_fmt(_get(heldout, key))} | {target} |")
+    lines += ["", "Answer accuracy per question type:", "", "| type | accuracy | n |", "| --- | --- | --- |"]
+    for key, value in heldout["answer_accuracy"].items():
+        if key != "overall":
+            lines.append(f"| {key} | {_fmt(value)} | {heldout.get('answer_counts', {}).get(key, '')} |")
+    if ablation:
+        lines += [
+            "",
+            "## Ablation",
+            "",
+            "Same stage-0 vision tower, tokenizer, data, steps and seeds; only the stage-2 objective and the",
+            "projector differ.",
+            "",
+            "| variant | n | verdict AUC | answers | hallucination | valid self-questions | distinct of 4 | description |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for name, r in ablation.items():
+            lines.append(
+                f"| {name} | {r['n_images']} | {_fmt(r['verdict_auc'])} | {_fmt(r['answer_accuracy']['overall'])} | "
+                f"{_fmt(r['hallucination_rate'])} | {_fmt(r['self_questions']['valid_rate'])} | "
+                f"{_fmt(r['self_questions']['distinct_per_image'])} | {_fmt(r['description_accuracy'])} |"
+            )
+    lines += ["", "Reproduce: `sqinspect train OUT --config models/configs/default.toml`, then",
+              "`sqinspect eval OUT --data HELDOUT --json report.json`.", ""]
+    return "\n".join(lines)
+
+
+def write_card(checkpoint: Path, heldout_json: Path, ablation_json: dict[str, Path] | None = None) -> Path:
+    heldout = json.loads(Path(heldout_json).read_text())
+    ablation = {k: json.loads(Path(v).read_text()) for k, v in (ablation_json or {}).items()}
+    path = Path(checkpoint) / "README.md"
+    path.write_text(render_card(checkpoint, heldout, ablation))
+    return path
