@@ -1,0 +1,198 @@
+"""TensorRT engines for a bundle, built through ONNX Runtime's TensorRT execution provider.
+
+Engines and the timing cache go to BUNDLE/cache/trt/ (outside the hashed content). Optimisation
+profiles come from the manifest: batch 1..num_questions (the self-questions are one batch),
+sequence 1..the longest prompt an inspection can build, past 0..that length.
+Torch-free: runs on the CUDA box with the runtime install.
+
+onnxruntime-gpu lists the CUDA and TensorRT providers whether or not their libraries and a GPU
+are present, so each provider is probed by starting a real session and reading back
+session.get_providers(); the native log of that attempt names the missing library.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from export.manifest import CACHE_DIR, GRAPH_NAMES, BundleError, load_bundle_manifest
+from export.ort_pipeline import describe_prompt, encode_prompt, verdict_prompt
+
+
+class EngineError(Exception):
+    """TensorRT engines cannot be built here; the message says what is missing."""
+
+
+@contextlib.contextmanager
+def _captured_native_output():
+    """Collect what ONNX Runtime's C++ side writes to stdout/stderr (it bypasses sys.stderr)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        saved = os.dup(1), os.dup(2)
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        text: list[str] = []
+        try:
+            yield text
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+            sink.seek(0)
+            text.append(sink.read().decode("utf-8", "replace"))
+
+
+def _reason(log: str) -> str:
+    found = re.findall(r"([\w.+-]+\.so[.\d]*|[\w.+-]+\.dll): cannot open shared object file", log)
+    found = ["missing library " + ", ".join(dict.fromkeys(found))] if found else []
+    for pattern in (r"Please install TensorRT libraries", r"no CUDA-capable device is detected",
+                    r"CUDA driver version is insufficient[^\n]*", r"Require cuDNN [\d.*]+ and CUDA [\d.*]+"):
+        m = re.search(pattern, log)
+        if m:
+            found.append(m.group(0).replace("Please install", "install"))
+    if found:
+        return "; ".join(found)
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "the provider did not start (no error text)"
+
+
+def probe_provider(name: str, model_path: Path, options: dict | None = None) -> tuple[bool, str]:
+    """Start a session on `model_path` with provider `name` alone (plus CPU); True if it really runs."""
+    import onnxruntime as ort
+
+    if name not in ort.get_available_providers():
+        return False, f"this onnxruntime build ({ort.__version__}) has no {name}; install onnxruntime-gpu"
+    with _captured_native_output() as log, contextlib.redirect_stdout(sys.stderr):
+        try:
+            session = ort.InferenceSession(str(model_path), providers=[(name, options or {}), "CPUExecutionProvider"])
+            ok = name in session.get_providers()
+        except Exception as exc:  # ORT raises its own types; the text is what matters
+            ok, err = False, str(exc)
+        else:
+            err = ""
+    text = (log[0] if log else "") + "\n" + err
+    return ok, "" if ok else _reason(text)
+
+
+def working_gpu_providers(model_path: Path) -> dict[str, str]:
+    """{provider: "" if it works else why not} for CUDA and TensorRT."""
+    result = {}
+    for name in ("CUDAExecutionProvider", "TensorrtExecutionProvider"):
+        ok, why = probe_provider(name, model_path)
+        result[name] = "" if ok else why
+    return result
+
+
+def max_prompt_tokens(manifest: dict, tokenizer) -> int:
+    """Tokens of the longest prompt an inspection builds: description, K question/answer turns, verdict."""
+    g, tpl, sp = manifest["generation"], manifest["templates"], manifest["special_token_ids"]
+    enc = dict(bos_id=sp["bos"], image_token_id=sp["image"], image_seq_length=manifest["image_seq_length"])
+    qa = [{"question": "", "answer": ""}] * g["num_questions"]
+    scaffold = encode_prompt(tokenizer, verdict_prompt(tpl["conversation"], tpl["describe_question"], "", qa,
+                                                       tpl["verdict_question"]), **enc)
+    generated = g["max_description_tokens"] + g["num_questions"] * (g["max_question_tokens"] + g["max_answer_tokens"])
+    total = len(scaffold) + generated + 8  # a few tokens of slack for merges at the joins
+    total = -(-total // 64) * 64  # round up: engines like aligned maxima
+    limit = manifest.get("max_position_embeddings")
+    return min(total, limit) if limit else total
+
+
+def profiles(manifest: dict, tokenizer) -> tuple[dict[str, dict[str, str]], int]:
+    """ORT TensorRT profile strings (min/opt/max) per graph, and the longest sequence."""
+    k = max(1, int(manifest["generation"]["num_questions"]))
+    size = manifest["preprocessing"]["size"]
+    hidden, kv, d = manifest["hidden_size"], manifest["num_kv_heads"], manifest["head_dim"]
+    seq_max = max_prompt_tokens(manifest, tokenizer)
+    sp = manifest["special_token_ids"]
+    prefix = len(encode_prompt(tokenizer, describe_prompt(manifest["templates"]["conversation"],
+                                                           manifest["templates"]["describe_question"]),
+                               bos_id=sp["bos"], image_token_id=sp["image"], image_seq_length=manifest["image_seq_length"]))
+
+    def shapes(dims: dict[str, tuple]) -> str:
+        return ",".join(f"{name}:{'x'.join(str(v) for v in shape)}" for name, shape in dims.items())
+
+    kv_names = [f"past_key_values.{i}.{t}" for i in range(manifest["num_layers"]) for t in ("key", "value")]
+
+    def decoder(b: int, s: int, p: int) -> str:
+        dims = {"inputs_embeds": (b, s, hidden), "attention_mask": (b, p + s), "position_ids": (b, s)}
+        dims.update({n: (b, kv, p, d) for n in kv_names})
+        return shapes(dims)
+
+    return {
+        "vision": {"min": shapes({"pixel_values": (1, 3, size, size)}), "opt": shapes({"pixel_values": (1, 3, size, size)}),
+                   "max": shapes({"pixel_values": (k, 3, size, size)})},
+        "embedding": {"min": shapes({"input_ids": (1, 1)}), "opt": shapes({"input_ids": (1, prefix)}),
+                      "max": shapes({"input_ids": (k, seq_max)})},
+        # Decode steps (K rows, one token, a long past) dominate an inspection: optimise for them.
+        "decoder": {"min": decoder(1, 1, 0), "opt": decoder(k, 1, prefix + manifest["generation"]["max_description_tokens"]),
+                    "max": decoder(k, seq_max, seq_max)},
+    }, seq_max
+
+
+def build_engines(bundle: Path, *, fp16: bool = False, workspace_gb: float = 4.0, progress=None) -> dict:
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    bundle = Path(bundle)
+    manifest = load_bundle_manifest(bundle)
+    tick = progress or (lambda name: None)
+    smallest = bundle / manifest["graphs"]["embedding"]["file"]
+    status = working_gpu_providers(smallest)
+    tick("providers")
+    if status["TensorrtExecutionProvider"]:
+        cuda = status["CUDAExecutionProvider"]
+        where = f"; CUDA execution provider: {cuda}" if cuda else " (the CUDA execution provider works)"
+        raise EngineError(f"TensorRT execution provider unusable: {status['TensorrtExecutionProvider']}{where}")
+
+    tokenizer = Tokenizer.from_file(str(bundle / manifest.get("tokenizer", "tokenizer.json")))
+    shapes, seq_max = profiles(manifest, tokenizer)
+    cache = bundle / CACHE_DIR / "trt"
+    cache.mkdir(parents=True, exist_ok=True)
+    built = {}
+    for name in GRAPH_NAMES:
+        t0 = time.time()
+        options = {
+            "trt_engine_cache_enable": True, "trt_engine_cache_path": str(cache),
+            "trt_timing_cache_enable": True, "trt_timing_cache_path": str(cache),
+            "trt_fp16_enable": bool(fp16), "trt_max_workspace_size": int(workspace_gb * (1 << 30)),
+            "trt_profile_min_shapes": shapes[name]["min"], "trt_profile_opt_shapes": shapes[name]["opt"],
+            "trt_profile_max_shapes": shapes[name]["max"],
+            "trt_engine_cache_prefix": f"{name}_{'fp16' if fp16 else 'fp32'}",
+        }
+        with _captured_native_output() as log:
+            try:
+                # Building happens when the session is created with explicit profiles.
+                session = ort.InferenceSession(str(bundle / manifest["graphs"][name]["file"]),
+                                               providers=[("TensorrtExecutionProvider", options), "CUDAExecutionProvider"])
+                ok = "TensorrtExecutionProvider" in session.get_providers()
+                err = ""
+            except Exception as exc:
+                ok, err = False, str(exc)
+        if not ok:
+            raise EngineError(f"{manifest['graphs'][name]['file']}: TensorRT engine build failed: "
+                              f"{_reason((log[0] if log else '') + chr(10) + err)}")
+        built[name] = {"profile": shapes[name], "seconds": round(time.time() - t0, 1)}
+        tick(name)
+    engines = [p.name for p in cache.iterdir() if p.suffix in (".engine", ".profile", ".timing") or "timing" in p.name]
+    info = {
+        "bundle_model": manifest["model"], "bundle_precision": manifest["precision"],
+        "manifest_files_sha256": {k: v["sha256"] for k, v in manifest["files"].items() if k.endswith(".onnx")},
+        "fp16": bool(fp16), "workspace_gb": workspace_gb, "max_sequence": seq_max,
+        "max_batch": max(1, int(manifest["generation"]["num_questions"])), "onnxruntime": ort.__version__,
+        "graphs": built, "cache_files": sorted(engines),
+    }
+    (bundle / CACHE_DIR / "engines.json").write_text(json.dumps(info, indent=2) + "\n")
+    return info
+
+
+__all__ = ["BundleError", "EngineError", "build_engines", "profiles", "probe_provider", "working_gpu_providers"]
