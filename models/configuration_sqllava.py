@@ -7,6 +7,8 @@ from typing import Literal
 from huggingface_hub.dataclasses import strict
 from transformers import LlavaConfig
 
+from models import vision_tower  # noqa: F401  (registers our vision tower config with AutoConfig)
+
 PROJECTOR_TYPES = ("prototype", "mlp2x_gelu")
 
 

@@ -15,6 +15,7 @@ from transformers.models.llava.modeling_llava import (
     LlavaPreTrainedModel,
 )
 
+from models import vision_tower  # noqa: F401  (registers the conv-stem tower with AutoModel)
 from models.configuration_sqllava import SQLlavaConfig
 from models.prototype_projector import PrototypeProjector
 

@@ -121,3 +121,30 @@ def test_mlp2x_gelu_projector_is_llava15():
 
     model = tiny_sqllava(projector="mlp2x_gelu")
     assert isinstance(model.model.multi_modal_projector, LlavaMultiModalProjector)
+
+
+def test_conv_stem_tower_roundtrip_and_token_grid(tmp_path):
+    from models.vision_tower import ConvStemCLIPVisionConfig, ConvStemCLIPVisionModel
+    from tiny_models import tiny_configs
+
+    vision, text = tiny_configs()
+    stem = ConvStemCLIPVisionConfig(**{k: v for k, v in vision.to_dict().items() if k not in ("model_type", "transformers_version")},
+                                    stem_channels=[8, 8, 16])
+    config = SQLlavaConfig(vision_config=stem.to_dict(), text_config=text, image_token_index=399, image_seq_length=16,
+                           num_prototypes=4)
+    model = SQLlavaForConditionalGeneration(config).eval()
+    assert isinstance(model.model.vision_tower, ConvStemCLIPVisionModel)
+    px = torch.randn(1, 3, 32, 32)
+    assert model.get_image_features(pixel_values=px).pooler_output[0].shape == (16, 32)  # stride 8 -> 4x4
+    model.save_pretrained(tmp_path)
+    loaded = SQLlavaForConditionalGeneration.from_pretrained(tmp_path).eval()
+    ids = torch.tensor([[1, 5] + [399] * 16 + [7]])
+    with torch.no_grad():
+        torch.testing.assert_close(loaded(input_ids=ids, pixel_values=px).logits, model(input_ids=ids, pixel_values=px).logits)
+
+
+def test_conv_stem_stride_must_match_patch_size():
+    from models.vision_tower import ConvStemCLIPVisionConfig
+
+    with pytest.raises(Exception, match="stride"):
+        ConvStemCLIPVisionConfig(image_size=32, patch_size=8, stem_channels=[8, 8])

@@ -26,6 +26,7 @@ class TokenizerConfig:
 @dataclass
 class ModelConfig:
     patch_size: int = 16
+    vision_stem: list[int] | None = None  # conv stem channels (stride 2 each); None: CLIP's patch conv
     vision_hidden: int = 192
     vision_layers: int = 6
     vision_heads: int = 6

@@ -31,6 +31,7 @@ from models.train.data import SynthImages, read_groundtruth
 from models.train.loop import run_stage
 from models.train.preprocess import preprocessing_spec
 from models.train.stage0 import VisionPretrainHeads, stage0_losses, stage0_metrics
+from models.vision_tower import ConvStemCLIPVisionConfig
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,13 @@ def build_tokenizer(cfg: TrainConfig, gts: list[dict], path: Path) -> Tokenizer:
 
 def vision_config(cfg: TrainConfig) -> CLIPVisionConfig:
     m = cfg.model
-    return CLIPVisionConfig(
+    kwargs = dict(
         hidden_size=m.vision_hidden, intermediate_size=4 * m.vision_hidden, num_hidden_layers=m.vision_layers,
         num_attention_heads=m.vision_heads, image_size=cfg.data.image_size, patch_size=m.patch_size,
     )
+    if m.vision_stem:
+        return ConvStemCLIPVisionConfig(stem_channels=list(m.vision_stem), **kwargs)
+    return CLIPVisionConfig(**kwargs)
 
 
 def model_config(cfg: TrainConfig, tokenizer: Tokenizer) -> SQLlavaConfig:
