@@ -1,0 +1,33 @@
+"""Image preprocessing as in training (models/train/preprocess.py), from the manifest's settings.
+
+BGR uint8 HxWx3 -> resize to size x size with INTER_AREA (skipped when already that size, as in
+training) -> the manifest's colour order -> [0, 1] -> (x - mean) / std -> CHW float32.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+class Preprocessor:
+    def __init__(self, spec: dict):
+        self.size = int(spec["size"])
+        self.rgb = spec.get("colour_order", "RGB") == "RGB"
+        self.mean = np.asarray(spec["mean"], np.float32)
+        self.std = np.asarray(spec["std"], np.float32)
+
+    def __call__(self, image_bgr: np.ndarray) -> np.ndarray:
+        """[3, size, size] float32 for one BGR uint8 image."""
+        if image_bgr.ndim != 3 or image_bgr.shape[2] != 3 or image_bgr.dtype != np.uint8:
+            raise ValueError(f"expected an HxWx3 uint8 BGR image, got {image_bgr.shape} {image_bgr.dtype}")
+        if image_bgr.shape[:2] != (self.size, self.size):
+            image_bgr = cv2.resize(image_bgr, (self.size, self.size), interpolation=cv2.INTER_AREA)
+        image = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB) if self.rgb else image_bgr
+        # The same float32 operation order as training, so results agree to the last bit.
+        x = image.astype(np.float32) / 255.0
+        x = (x - self.mean) / self.std
+        return np.ascontiguousarray(x.transpose(2, 0, 1))
+
+    def batch(self, images: list[np.ndarray]) -> np.ndarray:
+        return np.stack([self(img) for img in images])
