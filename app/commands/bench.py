@@ -104,7 +104,7 @@ def run(args) -> int:
     from app.runtime.engine import Engine
     from app.runtime.errors import ImageError
     from app.runtime.generate import DecodeStats
-    from app.runtime.images import IMAGE_SUFFIXES, load_image
+    from app.runtime.images import folder_images, load_image
     from app.runtime.naive import NaiveInspector
     from app.runtime.pipeline import STAGES, Pipeline
 
@@ -115,7 +115,7 @@ def run(args) -> int:
     if not folder.is_dir():
         raise SQInspectError(f"{folder}: no such image folder")
     images, skipped = [], []
-    for f in sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES):
+    for f in folder_images(folder):
         try:
             images.append((str(f), load_image(f).bgr))
         except ImageError as exc:

@@ -106,10 +106,8 @@ def run(args) -> int:
     import cv2
 
     from app.runtime.engine import Engine
-    from app.runtime.errors import ImageError
-    from app.runtime.images import IMAGE_SUFFIXES, load_image
+    from app.runtime.images import IMAGE_SUFFIXES, folder_images
     from app.runtime.pipeline import Pipeline
-    from app.runtime.record import for_store, result_record
 
     if args.questions is not None and not 0 <= args.questions <= 64:
         raise SQInspectError("--questions must be between 0 and 64")
@@ -122,7 +120,7 @@ def run(args) -> int:
     for raw in args.paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES)
+            found = folder_images(p)
             items += [(str(f), None) for f in found] or [(raw, f"no image files ({', '.join(IMAGE_SUFFIXES)}) in this folder")]
         else:
             items.append((raw, None))
@@ -135,8 +133,7 @@ def run(args) -> int:
         bundle = engine.bundle.identity()
         results = []
         for n, (path, problem) in enumerate(items, 1):
-            entry = _inspect_one(path, problem, pipeline, bundle, args, store, load_image, ImageError,
-                                 for_store, result_record)
+            entry = _inspect_one(path, problem, pipeline, bundle, args, store)
             results.append(entry)
             if not args.quiet:
                 if "verdict" in entry:
@@ -152,7 +149,8 @@ def run(args) -> int:
             store.close()
     failed = sum(1 for r in results if "error" in r)
     doc = {
-        "sqinspect": _version(), "bundle": info["bundle"], "provider": info["provider"], "threads": info["threads"],
+        "sqinspect": _version(), "bundle": info["bundle"], "provider": info["provider"],
+        "providers_not_used": info["providers_not_used"], "threads": info["threads"],
         "questions": pipeline.num_questions, "seed": args.seed, "n_images": len(results), "n_failed": failed,
         "results": results,
     }
@@ -160,7 +158,11 @@ def run(args) -> int:
     return 1 if failed else 0
 
 
-def _inspect_one(path, problem, pipeline, bundle, args, store, load_image, ImageError, for_store, result_record) -> dict:
+def _inspect_one(path: str, problem: str | None, pipeline, bundle: dict, args, store) -> dict:
+    from app.runtime.errors import ImageError
+    from app.runtime.images import load_image
+    from app.runtime.record import for_store, result_record
+
     if problem:
         return {"image": path, "error": problem}
     t0 = time.perf_counter()

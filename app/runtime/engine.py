@@ -95,7 +95,7 @@ def _captured_native_output():
 
 
 def _why(native: str, error: str) -> str:
-    libs = re.findall(r"([\w.+-]+\.so[.\d]*|[\w.+-]+\.dll)[^\n]*cannot open shared object file", native + error)
+    libs = re.findall(r"([\w.+-]+\.so[.\d]*|[\w.+-]+\.dll): cannot open shared object file", native + error)
     if libs:
         return "missing library " + ", ".join(dict.fromkeys(libs))
     for pattern in (r"no CUDA-capable device is detected", r"CUDA driver version is insufficient[^\n]*",
@@ -267,4 +267,5 @@ class Engine:
         """What runs, for reports: bundle, provider, threads."""
         return {"bundle": {**self.bundle.identity(), "path": str(self.bundle.path),
                            "precision": self.bundle.manifest["precision"]},
-                "provider": self.provider, "threads": self.threads, "onnxruntime": self.ort_version}
+                "provider": self.provider, "providers_not_used": self.provider_notes, "threads": self.threads,
+                "onnxruntime": self.ort_version}

@@ -92,18 +92,24 @@ def extend(graphs, cache: KVCache, rows: list[list[int]], embeds: np.ndarray | N
     """
     if len(rows) != cache.batch:
         raise ValueError(f"{len(rows)} rows for a cache of {cache.batch}")
-    if any(not r for r in rows):
-        raise ValueError("every row needs at least one new token")
-    width = max(len(r) for r in rows)
-    ids = np.full((len(rows), width), pad_id, np.int64)
-    new_mask = np.zeros((len(rows), width), np.int64)
-    for i, r in enumerate(rows):
-        ids[i, width - len(r):] = r
-        new_mask[i, width - len(r):] = 1
+    seen = cache.mask.sum(axis=1, keepdims=True)
+    if all(len(r) == 1 for r in rows):
+        # Decode step: one token per row, no padding (the common case, kept cheap).
+        ids = np.asarray(rows, np.int64)
+        new_mask = np.ones_like(ids)
+        positions = seen.astype(np.int64)
+    else:
+        if any(not r for r in rows):
+            raise ValueError("every row needs at least one new token")
+        width = max(len(r) for r in rows)
+        ids = np.full((len(rows), width), pad_id, np.int64)
+        new_mask = np.zeros((len(rows), width), np.int64)
+        for i, r in enumerate(rows):
+            ids[i, width - len(r):] = r
+            new_mask[i, width - len(r):] = 1
+        positions = np.maximum(seen + np.cumsum(new_mask, axis=1) - 1, 0).astype(np.int64)
     if embeds is None:
         embeds = graphs.embed(ids)
-    seen = cache.mask.sum(axis=1, keepdims=True)
-    positions = np.maximum(seen + np.cumsum(new_mask, axis=1) - 1, 0).astype(np.int64)
     mask = np.concatenate([cache.mask, new_mask], axis=1)
     logits, presents = graphs.decoder(embeds, mask, positions, cache.past)
     return logits[:, -1], KVCache(presents, mask, [t + list(r) for t, r in zip(cache.tokens, rows)])

@@ -217,12 +217,14 @@ def to_bgr8(image: np.ndarray) -> np.ndarray:
     raise ImageError(f"unsupported image shape {image.shape}")
 
 
+def folder_images(folder: Path) -> list[Path]:
+    """The image files under a folder (by suffix, recursive, sorted)."""
+    return sorted(f for f in Path(folder).rglob("*") if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES)
+
+
 def expand_paths(paths: list[str | Path]) -> list[Path]:
-    """Files as given (whatever their name), folders as their image files (recursive, sorted)."""
+    """Files as given (whatever their name), folders as their image files."""
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES))
-        else:
-            out.append(p)
+        out.extend(folder_images(p) if p.is_dir() else [p])
     return out

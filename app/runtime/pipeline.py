@@ -15,6 +15,7 @@ questions come from numpy's generator (seeded) and so differ from torch's.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ import numpy as np
 from app.runtime.engine import Engine
 from app.runtime.generate import DecodeStats, KVCache, common_prefix, extend, generate
 from app.runtime.sampling import Sampler, greedy, probability_of_pair
+
+log = logging.getLogger(__name__)
 
 STAGES = ("preprocess", "vision", "prefix", "description", "questions", "answers", "verdict")
 
@@ -87,6 +90,7 @@ class Pipeline:
             raise ValueError(f"the describe prompt has {len(image_at)} image tokens, expected {engine.image_seq_length}")
         self.image_start = int(image_at[0])
         self._static: KVCache | None = None
+        self.max_positions = m.get("max_position_embeddings")
 
     # -- building blocks ---------------------------------------------------------------------
     def static_prefix(self) -> KVCache:
@@ -173,6 +177,9 @@ class Pipeline:
         logits, _ = self.continue_from(cache, ids)
         p_yes = probability_of_pair(logits[0], self.yes, self.no)
         tokens["verdict_prompt"] = len(ids)
+        if self.max_positions and len(ids) > self.max_positions:
+            log.warning("verdict prompt of %d tokens exceeds the model's %d positions; the verdict is unreliable "
+                        "(fewer --questions or shorter token limits help)", len(ids), self.max_positions)
         clock.lap("verdict")
         return Inspection(
             description=description, qa=qa, defect_probability=p_yes,
