@@ -112,11 +112,3 @@ def test_inspection_is_deterministic_for_a_seed(trained):
     b = inspector.inspect(image, seed=3).to_dict()
     assert a == b
     assert a["verdict"] in ("pass", "fail") and 0 <= a["defect_probability"] <= 1
-
-
-def test_demo_prints_a_verdict_per_image(trained, capsys):
-    out, work = trained
-    images = sorted((work / "data" / "val" / "images").iterdir())[:2]
-    assert main(["demo", *map(str, images), "--model", str(out), "--questions", "2"]) == 0
-    text = capsys.readouterr().out
-    assert text.count("defect probability") == 2

@@ -1,42 +1,28 @@
-"""`sqinspect demo`: the self-questioning inspection of the embedded default model on the sample
-images, printed for a person to read (PyTorch side; `make run` uses it until the GUI lands)."""
+"""`sqinspect demo`: inspect the sample parts with the embedded default bundle and print the results
+for a person to read. It runs the product's own runtime (ONNX Runtime, no torch); `make run`
+uses it until the GUI lands."""
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from app.errors import SQInspectError
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLES = REPO / "assets" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "assets" / "samples"
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("demo", help="inspect the sample images with the default model and print the results")
+    p = subparsers.add_parser("demo", help="inspect the sample parts with the default bundle and print the results")
     p.add_argument("images", nargs="*", type=Path, help="images or folders (default: assets/samples)")
-    p.add_argument("--model", type=Path, help="checkpoint folder (default: the embedded default model)")
-    p.add_argument("--questions", type=int, default=4, help="self-questions per part (K)")
+    p.add_argument("--bundle", type=Path, help="bundle folder (default: the embedded default bundle)")
+    p.add_argument("--questions", type=int, help="self-questions per part (K; default from the bundle)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=run)
 
 
-def image_paths(paths: list[Path]) -> list[Path]:
-    found = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in {".png", ".jpg", ".jpeg", ".bmp"}))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise SQInspectError(f"no such image or folder: {path}")
-    if not found:
-        raise SQInspectError("no images to inspect")
-    return found
-
-
 def ground_truth(folder: Path) -> dict[str, dict]:
+    """Sample folders carry their synthetic ground truth; show it beside the model's answer."""
     path = folder / "groundtruth.jsonl"
     if not path.is_file():
         return {}
@@ -45,34 +31,40 @@ def ground_truth(folder: Path) -> dict[str, dict]:
 
 
 def run(args) -> int:
-    from models.default import default_checkpoint
-    from models.inspect import Inspector, read_image
+    from app.runtime.engine import Engine
+    from app.runtime.errors import BundleError, ImageError
+    from app.runtime.images import expand_paths, load_image
+    from app.runtime.pipeline import Pipeline
 
-    model = args.model or default_checkpoint()
-    if not (Path(model) / "model.safetensors").is_file():
-        raise SQInspectError(f"{model}: no model.safetensors; train one with `sqinspect train` or pass --model")
-    inspector = Inspector(Path(model), threads=2)
-    paths = image_paths(args.images or [SAMPLES])
-    truths = {}
-    for folder in {p.parent for p in paths}:
-        truths.update({str(folder / k): v for k, v in ground_truth(folder).items()})
+    try:
+        engine = Engine(args.bundle)
+    except BundleError as exc:
+        raise SQInspectError(str(exc)) from None
+    pipeline = Pipeline(engine)
+    paths = expand_paths([str(p) for p in (args.images or [SAMPLES])])
+    if not paths:
+        raise SQInspectError("no images to inspect")
+    m = engine.bundle.manifest
+    print(f"bundle {m['model'].get('name')} ({m['precision']}) on {engine.provider}, {len(paths)} image(s)")
+    truths: dict[str, dict] = {}
     failed = 0
     for i, path in enumerate(paths):
+        path = Path(path)
+        if path.parent not in truths:
+            truths[path.parent] = ground_truth(path.parent)
         try:
-            image = read_image(path)
-        except ValueError as exc:
+            image = load_image(path)
+        except ImageError as exc:
             print(f"\n{path}: error: {exc}")
             failed += 1
             continue
-        start = time.perf_counter()
-        result = inspector.inspect(image, num_questions=args.questions, seed=args.seed + i)
-        ms = (time.perf_counter() - start) * 1000
+        result = pipeline.inspect(image.bgr, num_questions=args.questions, seed=args.seed + i)
         print(f"\n{path.name}: {result.verdict.upper()}  (defect probability {result.defect_probability:.3f}, "
-              f"threshold {result.threshold:.3f}, {ms:.0f} ms)")
+              f"threshold {result.threshold:.3f}, {result.latency_ms['total']:.0f} ms)")
         print(f"  description: {result.description}")
         for qa in result.qa:
             print(f"  Q: {qa['question']}\n     A: {qa['answer']}")
-        truth = truths.get(str(path))
+        truth = truths[path.parent].get(path.name)
         if truth is not None:
             defects = ", ".join(f"{d['type']} at the {d['location']}" for d in truth["defects"]) or "none"
             print(f"  ground truth: {truth['material']} {truth['part']}; defects: {defects}")

@@ -10,7 +10,6 @@ import json
 import logging
 import random
 import shutil
-import time
 from pathlib import Path
 
 import numpy as np
@@ -159,7 +158,6 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
         share_stage0(stage0_from, work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     (work_dir / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2))
-    t_start = time.time()
     d = cfg.data
     train_dir = ensure_dataset(work_dir / "data" / "train", d.train_count, d.train_seed, d.image_size, d.workers)
     val_dir = ensure_dataset(work_dir / "data" / "val", d.val_count, d.val_seed, d.image_size, d.workers)
@@ -222,11 +220,13 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
               lambda step: {"loss": peft_model(**convs(step)).loss}, steps=s2.steps, **loop)
     model = merge_lora(peft_model).eval()
 
-    return save_checkpoint(model, tokenizer, cfg, out, val_dir, vision_metrics, time.time() - t_start)
+    # Stage times come from their own records, so a resumed run still reports the full training time.
+    stage_seconds = {s: json.loads((work_dir / s / "done.json").read_text())["seconds"] for s in ("stage0", "stage1", "stage2")}
+    return save_checkpoint(model, tokenizer, cfg, out, val_dir, vision_metrics, stage_seconds)
 
 
 def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path, vision_metrics: dict,
-                    seconds: float) -> Path:
+                    stage_seconds: dict[str, float]) -> Path:
     from models.inspect import choose_threshold, inspection_defaults
 
     out = Path(out)
@@ -239,7 +239,8 @@ def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path
         "inspection": inspection_defaults(),
         "training": {
             "config": cfg.to_dict(), "generator_version": GENERATOR_VERSION,
-            "wall_time_s": round(seconds, 1), "stage0_heldout": vision_metrics,
+            "stage_seconds": stage_seconds, "wall_time_s": round(sum(stage_seconds.values()), 1),
+            "stage0_heldout": vision_metrics,
         },
     }
     (out / "sqinspect.json").write_text(json.dumps(meta, indent=2))
