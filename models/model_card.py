@@ -25,6 +25,15 @@ def _get(report: dict, dotted: str):
     return value
 
 
+def _data_origin(folder: str) -> str:
+    """How the evaluation set was made, from the info.json that `sqinspect synth` writes."""
+    info_path = Path(folder) / "info.json"
+    if not info_path.is_file():
+        return f"from `{folder}`"
+    info = json.loads(info_path.read_text())
+    return f"`sqinspect synth OUT --count {info['count']} --seed {info['seed']}` ({info['generator_version']})"
+
+
 def _fmt(value) -> str:
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
@@ -44,14 +53,14 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
         f"- Generator `{train['generator_version']}` (`sqinspect synth`), {cfg['data']['image_size']} px.",
         f"- Training: {cfg['data']['train_count']} images, seed {cfg['data']['train_seed']}; validation (threshold): "
         f"{cfg['data']['val_count']} images, seed {cfg['data']['val_seed']}.",
-        f"- Held-out test: {heldout['n_images']} images from `{heldout['data']['dir']}` (seed never used in training).",
+        f"- Held-out test: {heldout['n_images']} images, {_data_origin(heldout['data']['dir'])} (a seed never used in training).",
         "",
         "## Training",
         f"- Stage 0 (vision tower on ground truth): {cfg['stage0']['steps']} steps x {cfg['stage0']['batch_size']}; "
         f"stage 1 (captions, plain template): {cfg['stage1']['steps']} x {cfg['stage1']['batch_size']}; "
         f"stage 2 (template `{cfg['model']['template']}`, sq_r {cfg['stage2']['sq_r']}, ViT-LoRA r {cfg['stage2']['vit_lora_r']}): "
         f"{cfg['stage2']['steps']} x {cfg['stage2']['batch_size']}.",
-        f"- Wall time, all stages and threshold choice: {train['wall_time_s'] / 60:.1f} min on this 2-core machine "
+        f"- Wall time of the three stages: {train['wall_time_s'] / 60:.1f} min on this 2-core machine "
         "(config `models/configs/default.toml`, seed "
         f"{cfg['seed']}).",
         f"- Stage 0 held-out vision heads: " + ", ".join(f"{k} {_fmt(v)}" for k, v in train["stage0_heldout"].items()) + ".",
