@@ -90,6 +90,10 @@ def model_config(cfg: TrainConfig, tokenizer: Tokenizer) -> SQLlavaConfig:
     )
 
 
+def to_device(batch: dict[str, torch.Tensor], device: torch.device) -> dict[str, torch.Tensor]:
+    return {k: v.to(device, non_blocking=True) for k, v in batch.items()}
+
+
 def pad_batch(examples: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
     width = max(len(e["input_ids"]) for e in examples)
     ids = torch.full((len(examples), width), pad_id, dtype=torch.long)
@@ -164,7 +168,8 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
 
     tokenizer = build_tokenizer(cfg, read_groundtruth(train_dir), work_dir / "tokenizer.json")
     config = model_config(cfg, tokenizer)
-    model = SQLlavaForConditionalGeneration(config)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    model = SQLlavaForConditionalGeneration(config).to(device)
     grid = cfg.data.image_size // cfg.model.patch_size
     train_data = SynthImages(train_dir, cfg.data.image_size, grid)
     val_data = SynthImages(val_dir, cfg.data.image_size, grid)
@@ -173,7 +178,7 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
 
     # Stage 0: the vision tower alone, on the ground truth.
     tower: CLIPVisionModel = model.model.vision_tower
-    heads = VisionPretrainHeads(config.vision_config.hidden_size)
+    heads = VisionPretrainHeads(config.vision_config.hidden_size).to(device)
     stage0_module = torch.nn.ModuleDict({"tower": tower, "heads": heads})
     s0 = cfg.stage0
 
@@ -186,7 +191,7 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
             "defect_types": train_data.defect_types[idx], "locations": train_data.locations[idx],
             "defective": train_data.defective[idx],
         }
-        return stage0_losses(tower, heads, batch, layer)
+        return stage0_losses(tower, heads, to_device(batch, device), layer)
 
     run_stage("stage0", stage0_module, [{"params": list(stage0_module.parameters()), "lr": s0.lr}], stage0_step,
               steps=s0.steps, weight_decay=s0.weight_decay, **loop)
@@ -202,7 +207,7 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     captions = TextBatches(train_data, tokenizer, config, "plain", s1.batch_size, cfg.seed + 1)
     model.train()
     run_stage("stage1", model, [{"params": trainable, "lr": s1.lr}],
-              lambda step: {"loss": model(**captions(step)).loss}, steps=s1.steps, **loop)
+              lambda step: {"loss": model(**to_device(captions(step), device)).loss}, steps=s1.steps, **loop)
 
     # Stage 2: self-questioning instruction tuning; LLM + projector fully, vision tower by ViT-LoRA.
     s2 = cfg.stage2
@@ -217,8 +222,8 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
                         sq_r=s2.sq_r, answers_only=s2.answers_only)
     peft_model.train()
     run_stage("stage2", peft_model, [{"params": rest, "lr": s2.lr}, {"params": vit, "lr": s2.vision_lr}],
-              lambda step: {"loss": peft_model(**convs(step)).loss}, steps=s2.steps, **loop)
-    model = merge_lora(peft_model).eval()
+              lambda step: {"loss": peft_model(**to_device(convs(step), device)).loss}, steps=s2.steps, **loop)
+    model = merge_lora(peft_model).eval().cpu()
 
     # Stage times come from their own records, so a resumed run still reports the full training time.
     stage_seconds = {s: json.loads((work_dir / s / "done.json").read_text())["seconds"] for s in ("stage0", "stage1", "stage2")}

@@ -69,22 +69,23 @@ def stage0_losses(tower, heads: VisionPretrainHeads, batch: dict, layer: int) ->
 def stage0_metrics(tower, heads: VisionPretrainHeads, data, layer: int, batch_size: int = 128) -> dict[str, float]:
     """Held-out accuracy of the heads: how much the tower sees before any language training."""
     tower.eval()
+    device = next(tower.parameters()).device
     part = material = count_ok = count_n = patch_ok = defect_patches = 0
     scores = []
     for start in range(0, len(data), batch_size):
         sl = slice(start, start + batch_size)
-        patches = patch_features(tower, data.pixels[sl].float(), layer)
+        patches = patch_features(tower, data.pixels[sl].float().to(device), layer)
         pooled = pool(patches)
-        part += (heads.part(pooled).argmax(-1) == data.part[sl]).sum().item()
-        material += (heads.material(pooled).argmax(-1) == data.material[sl]).sum().item()
+        part += (heads.part(pooled).argmax(-1).cpu() == data.part[sl]).sum().item()
+        material += (heads.material(pooled).argmax(-1).cpu() == data.material[sl]).sum().item()
         has_count = data.count[sl] >= 0
-        count_ok += (heads.count(pooled).argmax(-1)[has_count] == data.count[sl][has_count]).sum().item()
+        count_ok += (heads.count(pooled).argmax(-1).cpu()[has_count] == data.count[sl][has_count]).sum().item()
         count_n += has_count.sum().item()
         labels = data.patch_labels[sl]
-        hit = heads.patch_defect(patches).argmax(-1)
+        hit = heads.patch_defect(patches).argmax(-1).cpu()
         patch_ok += ((hit == labels) & (labels > 0)).sum().item()
         defect_patches += (labels > 0).sum().item()
-        scores.append(torch.sigmoid(heads.defective(pooled).squeeze(-1)))
+        scores.append(torch.sigmoid(heads.defective(pooled).squeeze(-1)).cpu())
     tower.train()
     n = len(data)
     return {
