@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from app.errors import SQInspectError
+from app.runtime.bundle import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +54,6 @@ def _summary(totals: list[float]) -> dict:
             "mean_ms": round(float(a.mean()), 3)}
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _checkpoint_for(args, manifest: dict) -> tuple[Path | None, str]:
     """The checkpoint the bundle was exported from, or (None, why not)."""
     prov = manifest.get("provenance", {})
@@ -74,7 +66,7 @@ def _checkpoint_for(args, manifest: dict) -> tuple[Path | None, str]:
             if args.checkpoint:
                 raise SQInspectError(f"{ckpt}: not a checkpoint folder (no model.safetensors)")
             continue
-        if want and _sha256(weights) != want:
+        if want and sha256_file(weights) != want:
             if args.checkpoint:
                 log.warning("%s is not the checkpoint this bundle was exported from (weights sha256 differ)", ckpt)
                 return ckpt, "weights differ from the bundle's source checkpoint"
