@@ -60,7 +60,7 @@ def run(args) -> int:
             continue
         result = pipeline.inspect(image.bgr, num_questions=args.questions, seed=args.seed + i)
         print(f"\n{path.name}: {result.verdict.upper()}  (defect probability {result.defect_probability:.3f}, "
-              f"threshold {result.threshold:.3f}, {result.latency_ms['total']:.0f} ms)")
+              f"threshold {result.threshold:.3g}, {result.latency_ms['total']:.0f} ms)")
         print(f"  description: {result.description}")
         for qa in result.qa:
             print(f"  Q: {qa['question']}\n     A: {qa['answer']}")
