@@ -63,11 +63,10 @@ def evaluate(checkpoint: Path, data_dir: Path, *, num_questions: int = 4, limit:
 
         # Probe questions, batched: asked by the user after the model's own description.
         history = inspector.describe_prefix(result.description)
-        questions = [q for q in probe_questions(gt, seed + i) if parse_question(q) and parse_question(q).type != "verdict"]
-        prompts = [inspector.question_prompt(history, q, role=inspector.template.user) for q in questions]
+        probes = [(q, p) for q in probe_questions(gt, seed + i) if (p := parse_question(q)) and p.type != "verdict"]
+        prompts = [inspector.question_prompt(history, q, role=inspector.template.user) for q, _ in probes]
         answers = inspector.generate(prompts, inspector.pixels(image), inspector.settings["max_answer_tokens"]) if prompts else []
-        for q, a in zip(questions, answers):
-            parsed = parse_question(q)
+        for (q, parsed), a in zip(probes, answers):
             ok = answer_is_correct(parsed, gt, a)
             correct[parsed.type].append(ok)
             if parsed.type == "defect_presence" and parsed.defect not in {d["type"] for d in gt["defects"]}:

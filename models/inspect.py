@@ -19,12 +19,12 @@ from tokenizers import Tokenizer
 
 from models.conversation import IMAGE_PLACEHOLDER, Prompt, get_template, tokenize_prompt
 from models.modeling_sqllava import SQLlavaForConditionalGeneration
+from models.synth.questions import VERDICT_QUESTION  # one wording for training data and inference
 from models.train.preprocess import preprocess
 
 log = logging.getLogger(__name__)
 
 DESCRIBE_QUESTION = "Describe this part."
-VERDICT_QUESTION = "Is this part defective? Answer yes or no."
 
 
 def inspection_defaults() -> dict:
