@@ -10,7 +10,6 @@ import tempfile
 from pathlib import Path
 
 from app.store import images
-from app.store.timestamps import parse_bound
 
 COLUMNS = [
     "id", "created_at", "station", "operator", "serial", "lot", "source", "image_file", "image_sha256",
@@ -21,12 +20,11 @@ COLUMNS = [
 ]
 
 
-def _write(store, stream, since: str | None) -> int:
+def _write(store, stream, clause: str, params: list) -> int:
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
     n = 0
-    where, params = ("WHERE created_at >= ?", [since]) if since else ("", [])
-    for row in store.db.query(f"SELECT * FROM inspection_status {where} ORDER BY id", params):
+    for row in store.db.query(f"SELECT * FROM inspection_status{clause} ORDER BY id", params):
         qa = [
             {"question": q["question"], "answer": q["answer"]}
             for q in store.db.query(
@@ -39,22 +37,24 @@ def _write(store, stream, since: str | None) -> int:
     return n
 
 
-def export_csv(store, out: object, *, since: object = None) -> int:
-    """Write inspections created at or after `since` (all if None) to `out`: a path (written
-    atomically), '-' for stdout, or an open text stream. Returns the number of rows."""
-    from app.store.store import _errors
+def export_csv(store, out: object, *, since: object = None, **filters) -> int:
+    """Write the inspections that the filters select (those of Store.find_inspections: since,
+    until, station, verdict, final_verdict, disagreement, unreviewed, text; all if none), oldest
+    first, to `out`: a path (written atomically), '-' for stdout, or an open text stream.
+    Returns the number of rows."""
+    from app.store.store import _errors, filter_clause
 
-    since_text = parse_bound(since, "since")
+    clause, params = filter_clause(since=since, **filters)
     with store._read():
         if out == "-" or hasattr(out, "write"):
-            return _write(store, sys.stdout if out == "-" else out, since_text)
+            return _write(store, sys.stdout if out == "-" else out, clause, params)
         path = Path(out)
         with _errors(path):
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
             try:
                 # utf-8-sig: Excel, which QA opens these with, reads UTF-8 (Japanese) only with a BOM.
                 with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-                    n = _write(store, f, since_text)
+                    n = _write(store, f, clause, params)
                     f.flush()
                     os.fsync(f.fileno())
                 os.replace(tmp, path)

@@ -90,6 +90,47 @@ def _errors(path: Path) -> Iterator[None]:
         raise StoreError(f"cannot write {where}: {exc.strerror}") from exc
 
 
+def filter_clause(*, since: object = None, until: object = None, station: str | None = None,
+                  verdict: str | None = None, final_verdict: str | None = None,
+                  disagreement: bool | None = None, unreviewed: bool = False,
+                  text: str | None = None) -> tuple[str, list]:
+    """The WHERE clause (" WHERE ...", or "" for no filter) and its parameters over the
+    inspection_status view for the QA view's filters; see Store.find_inspections."""
+    where, params = [], []
+    for bound, op, end in ((since, ">=", False), (until, "<", True)):
+        value = parse_bound(bound, "since" if op == ">=" else "until", end_of_day=end)
+        if value is not None:
+            where.append(f"created_at {op} ?")
+            params.append(value)
+    if station is not None:
+        where.append("station = ?")
+        params.append(validate.name(station, "station"))
+    if verdict is not None:
+        where.append("verdict = ?")
+        params.append(validate.choice(verdict, "verdict", VERDICTS))
+    if final_verdict is not None:
+        where.append("final_verdict = ?")
+        params.append(validate.choice(final_verdict, "final_verdict", VERDICTS))
+    if disagreement is not None:
+        if not isinstance(disagreement, bool):
+            raise InvalidInput("disagreement: expected True, False or None")
+        where.append("disagreement = ?")
+        params.append(int(disagreement))
+    if not isinstance(unreviewed, bool):
+        raise InvalidInput("unreviewed: expected True or False")
+    if unreviewed:
+        where.append("review_count = 0")
+    if text is not None:
+        text = validate.text(text, "text", max_len=validate.MAX_QA_TEXT)
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(
+            "(description LIKE ? ESCAPE '\\' OR id IN (SELECT inspection_id FROM qa_pairs "
+            "WHERE question LIKE ? ESCAPE '\\' OR answer LIKE ? ESCAPE '\\'))"
+        )
+        params += [pattern] * 3
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
 class Store:
     """A station's inspection records. `Store()` opens the default database for this machine
     (see app.store.paths), creating and migrating it as needed."""
@@ -484,47 +525,57 @@ class Store:
         verdict is the model's, final_verdict the current outcome. disagreement: the inspector or
         QA overrode the model (True) or nobody did (False). text: substring of a question, an
         answer or the description (case-insensitive for ASCII)."""
-        where, params = [], []
-        for bound, op, end in ((since, ">=", False), (until, "<", True)):
-            value = parse_bound(bound, "since" if op == ">=" else "until", end_of_day=end)
-            if value is not None:
-                where.append(f"created_at {op} ?")
-                params.append(value)
-        if station is not None:
-            where.append("station = ?")
-            params.append(validate.name(station, "station"))
-        if verdict is not None:
-            where.append("verdict = ?")
-            params.append(validate.choice(verdict, "verdict", VERDICTS))
-        if final_verdict is not None:
-            where.append("final_verdict = ?")
-            params.append(validate.choice(final_verdict, "final_verdict", VERDICTS))
-        if disagreement is not None:
-            if not isinstance(disagreement, bool):
-                raise InvalidInput("disagreement: expected True, False or None")
-            where.append("disagreement = ?")
-            params.append(int(disagreement))
-        if not isinstance(unreviewed, bool):
-            raise InvalidInput("unreviewed: expected True or False")
-        if unreviewed:
-            where.append("review_count = 0")
-        if text is not None:
-            text = validate.text(text, "text", max_len=validate.MAX_QA_TEXT)
-            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append(
-                "(description LIKE ? ESCAPE '\\' OR id IN (SELECT inspection_id FROM qa_pairs "
-                "WHERE question LIKE ? ESCAPE '\\' OR answer LIKE ? ESCAPE '\\'))"
-            )
-            params += [pattern] * 3
+        clause, params = filter_clause(since=since, until=until, station=station, verdict=verdict,
+                                       final_verdict=final_verdict, disagreement=disagreement,
+                                       unreviewed=unreviewed, text=text)
         limit = validate.integer(limit, "limit", lo=1, hi=validate.MAX_PAGE)
         offset = validate.integer(offset, "offset")
-        clause = " WHERE " + " AND ".join(where) if where else ""
         with self._read():
             total = self.db.execute(f"SELECT count(*) FROM inspection_status{clause}", params).fetchone()[0]
             rows = [self._present(r) for r in self.db.query(
                 f"SELECT * FROM inspection_status{clause} ORDER BY id DESC LIMIT ? OFFSET ?",
                 [*params, limit, offset])]
         return Page(rows=rows, total=total, limit=limit, offset=offset)
+
+    def list_stations(self) -> list[str]:
+        """The names of all stations that have recorded inspections here, by name."""
+        with _errors(self.path):
+            return [r["name"] for r in self.db.query("SELECT name FROM stations ORDER BY name")]
+
+    def inspection_history(self, inspection_id: int) -> list[dict]:
+        """The audit records of one inspection, oldest first: its creation, the inspector's
+        decision and every QA review, each with the acting username and before/after as dicts."""
+        inspection_id = validate.record_id(inspection_id, "inspection_id")
+        with self._read():
+            rows = list(self.db.query(
+                "SELECT a.*, u.username FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
+                "WHERE (a.entity = 'inspection' AND a.entity_id = :id) "
+                "OR (a.entity = 'decision' AND a.entity_id IN (SELECT id FROM decisions WHERE inspection_id = :id)) "
+                "OR (a.entity = 'review' AND a.entity_id IN (SELECT id FROM reviews WHERE inspection_id = :id)) "
+                "ORDER BY a.id", {"id": inspection_id}))
+        for row in rows:
+            for key in ("before", "after"):
+                row[key] = None if row[key] is None else json.loads(row[key])
+        return rows
+
+    def inspection_stats(self, by: str = "day", *, tz: str = "local", **filters) -> list[dict]:
+        """Counts and rates of the inspections that `filters` (as find_inspections takes them,
+        without limit/offset) select, one row per day or per station: see app.store.stats."""
+        from app.store import stats
+
+        clause, params = filter_clause(**filters)
+        with self._read():
+            return stats.inspection_stats(self.db, clause, params, by=by, tz=tz)
+
+    def defect_terms(self, *, limit: int = 10, **filters) -> list[dict]:
+        """The defect words most often named (not negated) in the answers of the selected
+        inspections, most frequent first: see app.store.stats.defect_terms."""
+        from app.store import stats
+
+        limit = validate.integer(limit, "limit", lo=1, hi=validate.MAX_PAGE)
+        clause, params = filter_clause(**filters)
+        with self._read():
+            return stats.defect_terms(self.db, clause, params, limit=limit)
 
     def audit_trail(self, *, entity: str | None = None, entity_id: int | None = None,
                     limit: int = 100, offset: int = 0) -> list[dict]:
@@ -604,7 +655,9 @@ class Store:
 
         return backup(self, Path(out_dir), with_images=with_images)
 
-    def export_csv(self, out: object, *, since: object = None) -> int:
+    def export_csv(self, out: object, *, since: object = None, **filters) -> int:
+        """Write the inspections that the filters select (as find_inspections takes them, without
+        limit/offset; all if none) as CSV to `out`: see app.store.export.export_csv."""
         from app.store.export import export_csv
 
-        return export_csv(self, out, since=since)
+        return export_csv(self, out, since=since, **filters)
