@@ -153,3 +153,9 @@ def copy_db(src: Path, dst_dir: Path) -> Path:
     with Store(src, create=False) as store:
         store.backup(dst_dir)
     return dst_dir / src.name
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Scenario:
+    """A new database of real inspections for each test module that imports this fixture."""
+    return build_review_db(tmp_path_factory.mktemp("review") / "inspections.db")

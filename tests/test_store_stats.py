@@ -9,18 +9,13 @@ import time
 from collections import Counter, defaultdict
 
 import pytest
-from review_fixtures import DAYS, STATIONS, build_review_db
+from review_fixtures import DAYS, STATIONS, scenario  # noqa: F401 (scenario: a fixture)
 
 from app.store import InvalidInput, Store
 from app.store.stats import fill_days, terms_in, totals
 
 COUNT_KEYS = ("inspections", "passes", "fails", "rejected", "model_fails", "disagreements",
               "inspector_overrides", "reviewed")
-
-
-@pytest.fixture(scope="module")
-def scenario(tmp_path_factory):
-    return build_review_db(tmp_path_factory.mktemp("stats") / "inspections.db")
 
 
 @pytest.fixture(scope="module")
