@@ -9,6 +9,7 @@ from PySide6.QtGui import QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QListView
 
 from app.gui.theme import verdict_colour
+from app.gui.verdicts import verdict_label
 from app.gui.video_view import qimage_of
 
 THUMB = 88
@@ -51,6 +52,10 @@ class HistoryModel(QAbstractListModel):
             del self.items[MAX_ITEMS:]
             self.endRemoveRows()
 
+    def retranslate(self) -> None:
+        if self.items:
+            self.dataChanged.emit(self.index(0), self.index(len(self.items) - 1))
+
     def mark_decided(self, inspection_id: int) -> None:
         for row, item in enumerate(self.items):
             if item["id"] == inspection_id:
@@ -64,12 +69,12 @@ class HistoryModel(QAbstractListModel):
         if role == Qt.DecorationRole:
             return item["thumb"]
         if role == Qt.DisplayRole:
-            mark = "" if item["decided"] else " •"
-            return f"#{item['id']} {item['verdict'].upper()}{mark}"
+            mark = "" if item["decided"] else " •"  # not decided yet
+            return f"#{item['id']} {verdict_label(item['verdict'])}{mark}"
         if role == Qt.ToolTipRole:
             state = self.tr("decided") if item["decided"] else self.tr("no decision yet")
             return self.tr("Inspection #%1: %2, defect probability %3 (%4)").replace("%1", str(item["id"])) \
-                .replace("%2", item["verdict"]).replace("%3", f"{item['probability']:.3g}").replace("%4", state)
+                .replace("%2", verdict_label(item["verdict"])).replace("%3", f"{item['probability']:.3g}").replace("%4", state)
         if role == ID_ROLE:
             return item["id"]
         return None

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.theme import scaled_font, verdict_colour
-from app.gui.verdicts import shown_verdict
+from app.gui.verdicts import shown_verdict, verdict_label
 from app.gui.video_view import qimage_of
 
 
@@ -173,7 +173,6 @@ class ResultPanel(QWidget):
 
     def _show(self) -> None:
         r = self.result
-        names = {"pass": self.tr("PASS"), "fail": self.tr("FAIL"), "review": self.tr("REVIEW")}
         if r is None:
             self.verdict.setText(self.tr("Ready"))
             self._colour(None)
@@ -186,9 +185,9 @@ class ResultPanel(QWidget):
             self._enable(False)
             return
         verdict = self.shown_verdict()
-        self.verdict.setText(names[verdict])
+        self.verdict.setText(verdict_label(verdict))
         self._colour(verdict)
-        model = names[r["verdict"]]
+        model = verdict_label(r["verdict"])
         self.probability.setText(
             self.tr("Defect probability %1 (threshold %2) - model verdict %3")
             .replace("%1", _prob(r["defect_probability"])).replace("%2", _prob(r["threshold"])).replace("%3", model))

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import i18n
+from app.gui.verdicts import role_label
 from app.settings import Settings, SettingsError
 from app.store import ROLES, Store, StoreError
 
@@ -54,7 +55,7 @@ class BundleCheck(QThread):
             self.done.emit(False, str(exc).splitlines()[0])
             return
         m = b.manifest
-        self.done.emit(True, f"{m['model'].get('name', b.path.name)} ({m['precision']}), {b.path}")
+        self.done.emit(True, f"{m['model'].get('name', b.path.name)} ({m['precision']})")
 
 
 class SettingsDialog(QDialog):
@@ -76,7 +77,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(760)
         self.retranslate_ui()
         self.check_bundle()
 
@@ -91,12 +92,13 @@ class SettingsDialog(QDialog):
         camera_row.addWidget(self.camera_file)
         camera_row.addWidget(self.camera_folder)
         self.resolution = QComboBox()
+        # Item data as "WxH" text: Qt keeps strings exactly, tuples not reliably.
         for w, h in RESOLUTIONS:
-            self.resolution.addItem("", (w, h))
+            self.resolution.addItem(f"{w} x {h}", f"{w}x{h}")
         current = (s.camera_width, s.camera_height)
         if current not in RESOLUTIONS:
-            self.resolution.addItem(f"{current[0]} x {current[1]}", current)
-        self.resolution.setCurrentIndex(self.resolution.findData(current))
+            self.resolution.addItem(f"{current[0]} x {current[1]}", f"{current[0]}x{current[1]}")
+        self.resolution.setCurrentIndex(self.resolution.findData(f"{current[0]}x{current[1]}"))
         self.bundle = QLineEdit(s.bundle)
         self.bundle_browse = QPushButton()
         self.bundle_browse.clicked.connect(lambda: self._pick_folder(self.bundle, then=self.check_bundle))
@@ -171,6 +173,7 @@ class SettingsDialog(QDialog):
         self.bundle_ok = ok
         mark = self.tr("Verified: %1") if ok else self.tr("NOT usable: %1")
         self.bundle_status.setText(mark.replace("%1", detail))
+        self.bundle_status.setToolTip(detail)
         self.bundle_status.setStyleSheet("" if ok else "color: #ff6b6b;")
 
     # -- users tab -------------------------------------------------------------------------
@@ -257,15 +260,9 @@ class SettingsDialog(QDialog):
         self.bundle_browse.setText(self.tr("Browse..."))
         self.data_dir.setPlaceholderText(self.tr("empty = the platform's data folder"))
         self.data_browse.setText(self.tr("Browse..."))
-        for i in range(self.resolution.count()):
-            w, h = self.resolution.itemData(i)
-            if (w, h) == (0, 0):
-                self.resolution.setItemText(i, self.tr("camera default"))
-            elif i < len(RESOLUTIONS):
-                self.resolution.setItemText(i, f"{w} x {h}")
-        roles = {"inspector": self.tr("inspector"), "qa": self.tr("QA"), "admin": self.tr("admin")}
+        self.resolution.setItemText(0, self.tr("camera default"))
         for i in range(self.new_role.count()):
-            self.new_role.setItemText(i, roles[self.new_role.itemData(i)])
+            self.new_role.setItemText(i, role_label(self.new_role.itemData(i)))
         self.users.setHorizontalHeaderLabels([self.tr("User"), self.tr("Role"), self.tr("State")])
         self.new_user.setPlaceholderText(self.tr("new user name"))
         self.new_password.setPlaceholderText(self.tr("password or PIN"))
@@ -273,7 +270,7 @@ class SettingsDialog(QDialog):
         self.toggle_user_button.setText(self.tr("Disable / enable the selected user"))
 
     def result_settings(self) -> Settings:
-        w, h = self.resolution.currentData()
+        w, h = (int(v) for v in self.resolution.currentData().split("x"))
         return replace(copy.copy(self.original), camera=self.camera.text().strip(), camera_width=w, camera_height=h,
                        bundle=self.bundle.text().strip(), threshold=self.threshold.value(),
                        review_band=self.band.value(), questions=self.questions.value(),

@@ -26,6 +26,7 @@ from app.gui import i18n
 from app.gui.history import ID_ROLE, HistoryModel, HistoryStrip
 from app.gui.result_panel import ResultPanel
 from app.gui.theme import scaled_font
+from app.gui.verdicts import role_label
 from app.gui.video_view import VideoView
 from app.gui.workers import CaptureThread, InferenceWorker
 from app.settings import Settings
@@ -176,6 +177,7 @@ class StationWindow(QMainWindow):
         self.review_action.setText(self.tr("QA &review..."))
         self.settings_action.setText(self.tr("&Settings..."))
         self.language_menu.setTitle(self.tr("&Language"))
+        self.history.retranslate()
         self._update_status()
 
     def station_name(self) -> str:
@@ -236,7 +238,7 @@ class StationWindow(QMainWindow):
 
     def _update_status(self) -> None:
         self.status_user.setText(self.tr("Signed in: %1 (%2)").replace("%1", self.user["username"])
-                                 .replace("%2", self.user["role"]))
+                                 .replace("%2", role_label(self.user["role"])))
         state = getattr(self, "capture", None) and self.capture.state
         camera = {"live": self.tr("Camera live, %1 fps").replace("%1", f"{self.video.fps():.0f}"),
                   "lost": self.tr("Camera lost"), "connecting": self.tr("Camera connecting")}.get(state or "", "")

@@ -23,3 +23,20 @@ def shown_verdict(probability: float, threshold: float, band: float) -> str:
     if band > 0 and abs(log_odds(probability) - log_odds(threshold)) < band:
         return REVIEW
     return model_verdict(probability, threshold)
+
+
+def verdict_label(verdict: str | None) -> str:
+    """The verdict as the windows show it, in the current language."""
+    from PySide6.QtCore import QCoreApplication
+
+    names = {PASS: QCoreApplication.translate("Verdict", "PASS"), FAIL: QCoreApplication.translate("Verdict", "FAIL"),
+             REVIEW: QCoreApplication.translate("Verdict", "REVIEW")}
+    return names.get(verdict or "", verdict or "")
+
+
+def role_label(role: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    names = {"inspector": QCoreApplication.translate("Role", "inspector"), "qa": QCoreApplication.translate("Role", "QA"),
+             "admin": QCoreApplication.translate("Role", "admin")}
+    return names.get(role, role)
