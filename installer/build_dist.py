@@ -331,17 +331,19 @@ def build(args) -> dict:
             for w in (tree / "wheels-gpu").glob("*.whl"):
                 if (wheels / w.name).exists():
                     w.unlink()  # already in wheels/
-        step(f"adding the model bundle {args.bundle} and the samples")
+        step(f"adding the model bundle {args.bundle}, the samples and the other assets")
         (tree / "assets" / "bundles").mkdir(parents=True)
         copy_bundle(args.bundle, tree / "assets" / "bundles")
         bundle_name = Path(args.bundle).name
-        shutil.copytree(ROOT / "assets" / "samples", tree / "assets" / "samples",
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        for item in sorted(ASSETS.iterdir()):  # samples, translations, ...: all but the other bundles
+            if item.name != "bundles" and item.is_dir():
+                shutil.copytree(item, tree / "assets" / item.name, ignore=shutil.ignore_patterns("__pycache__"))
         step("adding the installer, icon and documents")
         for script in ("install.sh", "uninstall.sh"):
             shutil.copy2(INSTALLER / "linux" / script, tree / script)
             (tree / script).chmod(0o755)
-        shutil.copy2(INSTALLER / "gpu-requirements.txt", tree / "gpu-requirements.txt")
+        for name in ("gpu-requirements.txt", "upgrade_db.py"):
+            shutil.copy2(INSTALLER / name, tree / name)
         (tree / "share").mkdir()
         shutil.copy2(INSTALLER / "share" / "sq-inspect.svg", tree / "share" / "sq-inspect.svg")
         shutil.copy2(INSTALLER / "README.md", tree / "README.md")
@@ -403,9 +405,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--gpu", action="store_true", help="also carry the CUDA/cuDNN/TensorRT wheels (several GB)")
     p.add_argument("--no-deb", action="store_true", help="only the archive")
     p.add_argument("--keep-tree", action="store_true", help="also leave the unpacked folder in --out")
+    p.add_argument("--notices", nargs=2, metavar=("WHEELS", "OUT"),
+                   help="only write the third-party licence notices of a folder of wheels (the Windows build uses it)")
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s")
+    if args.notices:
+        wheels, out = (Path(x) for x in args.notices)
+        out.write_text(third_party_notices([wheels], project()[0]), encoding="utf-8")
+        return 0
     try:
         result = build(args)
     except BuildError as exc:

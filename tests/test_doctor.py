@@ -27,8 +27,7 @@ BUNDLE = ROOT / "assets" / "bundles" / "default-fp32"
 @pytest.fixture
 def station(tmp_path, monkeypatch):
     """An empty station: its own settings and data folders, no environment overrides."""
-    for var in ("SQINSPECT_BUNDLE", "SQINSPECT_ASSETS"):
-        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("SQINSPECT_BUNDLE", raising=False)
     monkeypatch.setenv("SQINSPECT_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("SQINSPECT_DATA_DIR", str(tmp_path / "data"))
     (tmp_path / "data").mkdir()
@@ -278,9 +277,8 @@ def test_hanging_camera_is_abandoned(station, monkeypatch):
 def test_sample_stands_in_for_an_unset_camera(station, tmp_path, monkeypatch):
     assets = tmp_path / "assets"
     shutil.copytree(SAMPLES, assets / "samples", ignore=shutil.ignore_patterns("*.mp4"))
-    monkeypatch.setenv("SQINSPECT_ASSETS", str(assets))
-    monkeypatch.setattr("app.runtime.bundle.ASSETS", tmp_path / "none")
-    assert checks_mod.sample_source() == str(assets / "samples")
+    monkeypatch.setattr("app.runtime.bundle.ASSETS", assets)
+    assert checks_mod.sample_source() == str(assets / "samples")  # no video: the images stand in
     doctor = Doctor(Options())
     doctor.check_settings()
     check = doctor.check_camera()

@@ -29,7 +29,6 @@ OK, WARN, FAIL, INFO = "ok", "warn", "fail", "info"
 # A date before this release: a station clock earlier than this has certainly been reset.
 CLOCK_FLOOR = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
 CLOCK_SLACK = dt.timedelta(minutes=5)
-ENV_ASSETS = "SQINSPECT_ASSETS"   # set by the installed launcher: where bundles/ and samples/ are
 SAMPLE_VIDEO = "line.mp4"
 GIB = 1 << 30
 
@@ -84,23 +83,16 @@ def bounded(fn: Callable, seconds: float):
     return box.get("value")
 
 
-def asset_dirs() -> list[Path]:
-    """Where shipped assets are: the installed tree's (the launcher sets $SQINSPECT_ASSETS), then
-    the source checkout's."""
+def sample_source() -> str | None:
+    """What an empty camera setting shows: the sample video, else the sample images folder
+    (the shipped assets: beside the package in a checkout, linked there by the installer)."""
     from app.runtime.bundle import ASSETS
 
-    dirs = [Path(os.environ[ENV_ASSETS])] if os.environ.get(ENV_ASSETS) else []
-    return dirs + [ASSETS]
-
-
-def sample_source() -> str | None:
-    """What an empty camera setting shows: the sample video, else the sample images folder."""
-    for base in asset_dirs():
-        if (base / "samples" / SAMPLE_VIDEO).is_file():
-            return str(base / "samples" / SAMPLE_VIDEO)
-    for base in asset_dirs():
-        if (base / "samples").is_dir() and any((base / "samples").glob("*.png")):
-            return str(base / "samples")
+    samples = ASSETS / "samples"
+    if (samples / SAMPLE_VIDEO).is_file():
+        return str(samples / SAMPLE_VIDEO)
+    if samples.is_dir() and any(samples.glob("*.png")):
+        return str(samples)
     return None
 
 

@@ -160,7 +160,7 @@ if [ -f "$PREFIX/install.env" ]; then
 fi
 OLD_RELEASE=
 [ -L "$PREFIX/current" ] && OLD_RELEASE=$(readlink "$PREFIX/current")
-RELEASE="releases/$DIST_VERSION-$(date -u +%Y%m%dT%H%M%SZ)"
+RELEASE="releases/$DIST_VERSION-$(date -u +%Y%m%dT%H%M%SZ)-$$"
 NEW="$PREFIX/$RELEASE"
 cleanup_new() { [ -n "${NEW:-}" ] && [ -d "$NEW" ] && [ "${SWITCHED:-0}" = 0 ] && rm -rf "$NEW"; return 0; }
 trap cleanup_new EXIT
@@ -185,6 +185,15 @@ fi
 "$NEW/venv/bin/python" -m pip check >/dev/null || die "installed packages do not fit together: $("$NEW/venv/bin/python" -m pip check | head -n 3)"
 cp -R "$SRC/assets" "$NEW/assets"
 BUNDLE="$NEW/assets/bundles/$DIST_BUNDLE"
+# The app finds its assets (bundles, sample video, translations) beside its package, as in a source
+# checkout: a relative link from site-packages to this release's assets/.
+"$NEW/venv/bin/python" - "$NEW/assets" <<'EOF' || die "could not link the assets into the runtime"
+import os, sys, sysconfig
+site = sysconfig.get_paths()["purelib"]
+os.symlink(os.path.relpath(sys.argv[1], site), os.path.join(site, "assets"))
+from app.runtime.bundle import ASSETS
+sys.exit(0 if (ASSETS / "bundles").is_dir() else f"{ASSETS}: the app does not see its assets there")
+EOF
 # TensorRT engines built on this machine for the same bundle stay valid: carry them over.
 if [ -n "$OLD_RELEASE" ]; then
     for old in "$PREFIX/$OLD_RELEASE"/assets/bundles/*/; do
@@ -238,21 +247,13 @@ run_new() {  # the new release's sqinspect with the environment the launcher wil
 step "switching to $DIST_VERSION${PREVIOUS:+ and migrating the database}"
 BACKUP=
 if [ -f "$DB" ]; then
-    BACKUP="$DATA/backups/pre-install-$(date -u +%Y%m%dT%H%M%SZ)-${PREVIOUS:-unknown}-to-$DIST_VERSION"
+    BACKUP="$DATA/backups/pre-install-$(date -u +%Y%m%dT%H%M%SZ)-$$-${PREVIOUS:-unknown}-to-$DIST_VERSION"
     mkdir -p "$BACKUP"
     chmod 700 "$DATA/backups" "$BACKUP" 2>/dev/null || true
-    # SQLite's online backup through the standard library: a consistent copy, and it does not
-    # open the database through the store (which would migrate it first).
-    "$NEW/venv/bin/python" - "$DB" "$BACKUP/inspections.db" <<'EOF' || die "could not back up $DB before the upgrade; nothing was changed"
-import sqlite3, sys
-src = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-dst = sqlite3.connect(sys.argv[2])
-with dst:
-    src.backup(dst)
-ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
-src.close(); dst.close()
-sys.exit(0 if ok == "ok" else f"backup copy fails its integrity check: {ok}")
-EOF
+    # A consistent copy (SQLite's online backup), made without opening the store, which would
+    # migrate the database first.
+    "$NEW/venv/bin/python" "$SRC/upgrade_db.py" "$DB" "$BACKUP/inspections.db" >/dev/null \
+        || die "could not back up $DB before the upgrade; nothing was changed"
     say "    database backed up to $BACKUP (images are not copied: they never change)"
 fi
 switch_to "$RELEASE"
@@ -279,8 +280,7 @@ LAUNCHER="$PREFIX/bin/sqinspect"
     printf 'PREFIX=%s\n' "'$PREFIX'"
     printf ': "${SQINSPECT_DATA_DIR:=%s}"\n: "${SQINSPECT_CONFIG_DIR:=%s}"\n' "$DATA" "$CONFIG"
     printf ': "${SQINSPECT_BUNDLE:=$PREFIX/current/assets/bundles/%s}"\n' "$DIST_BUNDLE"
-    printf 'SQINSPECT_ASSETS="$PREFIX/current/assets"\n'
-    printf 'export SQINSPECT_DATA_DIR SQINSPECT_CONFIG_DIR SQINSPECT_BUNDLE SQINSPECT_ASSETS\n'
+    printf 'export SQINSPECT_DATA_DIR SQINSPECT_CONFIG_DIR SQINSPECT_BUNDLE\n'
     printf '# the runtime sees only its own packages, not ~/.local ones\nPYTHONNOUSERSITE=1; export PYTHONNOUSERSITE\n'
     if [ "$MODE" = system ] && [ -n "$GROUP" ]; then
         printf '# files made in the shared data folder stay writable for the group\numask 007\n'
