@@ -96,13 +96,25 @@ class _Clock:
         return to_utc_text(self.at)
 
 
-def build_review_db(path: Path, *, today: dt.date | None = None) -> Scenario:
-    """Record every inspected sample into a new database at `path` (see the module docstring).
-    Day d of DAYS holds a third of the inspections, at 09:00 local time plus a few minutes;
-    `today` (default: the local date now) is the last day."""
-    today = today or dt.date.today()
+def when_recorded(i: int, n: int, now: dt.datetime) -> dt.datetime:
+    """When record i of n was made: DAYS days with n / DAYS records each, all in the past. Earlier
+    days at 09:00 local time and every 7 minutes; the last day (today, or yesterday in the first
+    ten minutes after midnight) in the minute before `now`."""
+    per_day = n // DAYS
+    k, j = divmod(i, per_day)
+    last = now.date() if now.time() >= dt.time(0, 10) else now.date() - dt.timedelta(days=1)
+    day = last - dt.timedelta(days=DAYS - 1 - k)
+    if day == now.date():
+        return now - dt.timedelta(seconds=7 * (per_day - j))
+    return dt.datetime.combine(day, dt.time(9, 0)).astimezone() + dt.timedelta(minutes=7 * j)
+
+
+def build_review_db(path: Path) -> Scenario:
+    """Record every inspected sample into a new database at `path` (see the module docstring),
+    at the times of when_recorded()."""
     scenario = Scenario(path=path)
     results = inspected_samples()
+    now = dt.datetime.now().astimezone()
     clock = _Clock()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(store_module, "utc_now", clock)
@@ -111,13 +123,12 @@ def build_review_db(path: Path, *, today: dt.date | None = None) -> Scenario:
             for name, role, display in USERS[1:]:
                 store.add_user(name, role, PASSWORD, actor="admin", display_name=display)
             for i, (image_name, result, image) in enumerate(results):
-                day = today - dt.timedelta(days=DAYS - 1 - i * DAYS // len(results))
-                local = dt.datetime.combine(day, dt.time(9, 0)).astimezone() + dt.timedelta(minutes=7 * i)
+                local = when_recorded(i, len(results), now)
                 clock.at = local.astimezone(dt.timezone.utc)
                 station = STATIONS[i % 2]
                 operator = ("ins1", "ins2")[(i // 2) % 2]
                 iid = store.record_inspection(result, image, operator=operator, station=station,
-                                              serial=f"SN-{1000 + i}", lot=f"LOT-{day:%m%d}")
+                                              serial=f"SN-{1000 + i}", lot=f"LOT-{local:%m%d}")
                 scenario.ids.append(iid)
                 scenario.created[iid] = clock.at
                 scenario.station[iid] = station

@@ -16,7 +16,7 @@ from review_fixtures import PASSWORD, STATIONS, copy_db, inspected_samples, scen
 from app.gui.image_view import ImageView
 from app.gui.review import ReviewFilter, ReviewWindow, export_filtered
 from app.gui.review.__main__ import main as review_main
-from app.gui.review.charts import nice_ticks
+from app.gui.review.charts import ChartsPanel, nice_ticks
 from app.gui.review.model import COLUMNS
 from app.store import Store
 
@@ -308,9 +308,10 @@ def test_csv_export_holds_exactly_the_filtered_rows(open_window, scenario, tmp_p
 
 def test_charts_show_the_store_statistics_of_the_filter(open_window, scenario, qtbot):
     w = open_window()
-    qtbot.keyClick(w.table, Qt.Key_2, Qt.ControlModifier)
-    assert w.tabs.currentWidget() is w.charts
     c = w.charts
+    with qtbot.waitSignal(c.updated):  # read in a worker thread
+        qtbot.keyClick(w.table, Qt.Key_2, Qt.ControlModifier)
+    assert w.tabs.currentWidget() is w.charts and not c.loading and not c.error
     with Store(scenario.path, create=False) as store:
         query = w.filter_bar.filter().query()
         assert c.by_day == store.inspection_stats("day", **query)
@@ -336,9 +337,29 @@ def test_charts_show_the_store_statistics_of_the_filter(open_window, scenario, q
     assert chart.tooltip_fn(chart.rows[1]).startswith("line-2\n12 inspections")
 
     # A filter change redraws the charts with the new selection.
-    w.filter_bar.station.setCurrentIndex(w.filter_bar.station.findData("line-1"))
+    with qtbot.waitSignal(c.updated):
+        w.filter_bar.station.setCurrentIndex(w.filter_bar.station.findData("line-1"))
     assert c.summary["inspections"] == sum(1 for i in scenario.ids if scenario.station[i] == "line-1")
     assert [r["station"] for r in c.by_station] == ["line-1"]
+
+
+def test_charts_draw_only_the_latest_request_and_say_what_failed(scenario, qtbot, tmp_path):
+    panel = ChartsPanel(scenario.path)
+    qtbot.addWidget(panel)
+    seen = []
+    panel.updated.connect(lambda: seen.append([r["station"] for r in panel.by_station]))
+    panel.refresh(ReviewFilter(station="line-1"))
+    assert panel.loading and panel.summary_label.text() == "Reading the statistics..."
+    with qtbot.waitSignal(panel.updated):
+        panel.refresh(ReviewFilter(station="line-2"))
+    panel.wait()
+    qtbot.wait(50)
+    assert seen == [["line-2"]]  # the first answer (if it was computed at all) was not drawn
+    gone = ChartsPanel(tmp_path / "not-there.db")
+    qtbot.addWidget(gone)
+    with qtbot.waitSignal(gone.updated):
+        gone.refresh()
+    assert gone.error and gone.summary_label.text().startswith("Could not read the statistics: no database at")
 
 
 def test_keyboard_search_refresh_and_new_inspections(open_window, scenario, db, qtbot):
@@ -346,7 +367,18 @@ def test_keyboard_search_refresh_and_new_inspections(open_window, scenario, db, 
     w.table.setFocus()
     qtbot.keyClick(w.table, Qt.Key_F, Qt.ControlModifier)
     assert QApplication.focusWidget() is w.filter_bar.search
+    # Tab goes from the list to the image, the reason and the review buttons.
+    select(w, next(i for i in sorted(scenario.ids, reverse=True) if scenario.decided_by.get(i) != "qa"))
+    w.table.setFocus()
+    order = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        order.append(QApplication.focusWidget())
+    d = w.detail
+    assert order == [d.image, d.reason, d.confirm_button, d.override_pass_button if d.override_pass_button.isEnabled()
+                     else d.override_fail_button]
     # Arrow keys in the table move the detail pane along.
+    w.select_inspection(shown_ids(w)[0])
     w.table.setFocus()
     first = w.detail.inspection["id"]
     qtbot.keyClick(w.table, Qt.Key_Down)

@@ -14,7 +14,7 @@ inspections where the inspector or QA overrode the model.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 import re
 from collections.abc import Iterable
 
@@ -132,39 +132,50 @@ def _phrase_table(terms: dict[str, tuple[str, ...]]) -> tuple[re.Pattern, dict[s
 _PHRASES, _FORMS = _phrase_table(DEFECT_TERMS)
 
 
-def terms_in(answer: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def terms_in(answer: str) -> frozenset[str]:
     """The defect terms an answer names and does not negate. 'Yes, there is a crack at the
     lower right.' -> {'crack'}; 'No, there is no chipped edge.' -> set(); 'Scratch-free.' -> set();
     'No scratch or dent, but a burr near the bore.' -> {'burr'}."""
-    found = set()
+    found = []
     for clause in _CLAUSE_SPLIT.split(answer.lower().replace("\u2019", "'")):
         for m in _PHRASES.finditer(clause):
             before = set(_WORD.findall(clause[: m.start()]))
             if not before & NEGATIONS and not _FREE.match(clause, m.end()):
-                found.add(_FORMS[m.group(0)])
-    return found
+                found.append(_FORMS[m.group(0)])
+    return frozenset(found)
 
 
 def defect_terms(db, clause: str, params: list, *, limit: int = 10) -> list[dict]:
     """The defect terms named in the answers of the selected inspections, most frequent first:
     `term`, `inspections` (how many inspections have at least one answer naming it) and
-    `answers` (how many answers name it). A model repeats itself, so each distinct answer text is
-    read once; SQL then counts the pairs."""
-    answers = [r["answer"] for r in db.query(
-        f"SELECT DISTINCT answer FROM qa_pairs WHERE inspection_id IN (SELECT id FROM inspection_status{clause})",
-        params)]
-    pairs = [[answer, term] for answer in answers for term in sorted(terms_in(answer))]
-    if not pairs:
-        return []
-    sql = f"""
-        WITH terms(answer, term) AS (
-            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)
-        )
-        SELECT t.term AS term, count(DISTINCT q.inspection_id) AS inspections, count(*) AS answers
-        FROM qa_pairs q JOIN terms t ON t.answer = q.answer
-        WHERE q.inspection_id IN (SELECT id FROM inspection_status{clause})
-        GROUP BY t.term
-        ORDER BY inspections DESC, answers DESC, term
-        LIMIT ?
-    """
-    return list(db.query(sql, [json.dumps(pairs, ensure_ascii=False), *params, limit]))
+    `answers` (how many answers name it).
+
+    A model repeats itself, so each distinct answer text is read once (terms_in); SQL counts the
+    rest. The selection and the answer -> term pairs go into TEMP tables (this connection only,
+    nothing is written to the database): a join on them stays an index lookup per Q/A pair, where
+    the view in a subquery or a JSON table would be re-read for each."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS stats_selection (id INTEGER PRIMARY KEY)")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS stats_answer_terms (answer TEXT NOT NULL, term TEXT NOT NULL, "
+               "PRIMARY KEY (answer, term)) WITHOUT ROWID")
+    try:
+        db.execute(f"INSERT INTO temp.stats_selection SELECT id FROM inspection_status{clause}", params)
+        answers = [r[0] for r in db.execute(
+            "SELECT DISTINCT q.answer FROM temp.stats_selection s JOIN qa_pairs q ON q.inspection_id = s.id")]
+        pairs = [(answer, term) for answer in answers for term in terms_in(answer)]
+        if not pairs:
+            return []
+        db.conn.executemany("INSERT INTO temp.stats_answer_terms (answer, term) VALUES (?, ?)", pairs)
+        return list(db.query(
+            """
+            SELECT t.term AS term, count(DISTINCT q.inspection_id) AS inspections, count(*) AS answers
+            FROM temp.stats_selection s
+            JOIN qa_pairs q ON q.inspection_id = s.id
+            JOIN temp.stats_answer_terms t ON t.answer = q.answer
+            GROUP BY t.term
+            ORDER BY inspections DESC, answers DESC, term
+            LIMIT ?
+            """, [limit]))
+    finally:
+        db.execute("DELETE FROM temp.stats_selection")
+        db.execute("DELETE FROM temp.stats_answer_terms")

@@ -520,11 +520,11 @@ class Store:
                          verdict: str | None = None, final_verdict: str | None = None,
                          disagreement: bool | None = None, unreviewed: bool = False,
                          text: str | None = None, limit: int = 50, offset: int = 0) -> Page:
-        """Inspections for the QA view, newest first. since/until: datetimes, dates or ISO text,
-        UTC when naive; since is inclusive, until exclusive (a bare date includes that whole day).
-        verdict is the model's, final_verdict the current outcome. disagreement: the inspector or
-        QA overrode the model (True) or nobody did (False). text: substring of a question, an
-        answer or the description (case-insensitive for ASCII)."""
+        """Inspections for the QA view, newest first (by time, then id). since/until: datetimes,
+        dates or ISO text, UTC when naive; since is inclusive, until exclusive (a bare date
+        includes that whole day). verdict is the model's, final_verdict the current outcome.
+        disagreement: the inspector or QA overrode the model (True) or nobody did (False). text:
+        substring of a question, an answer or the description (case-insensitive for ASCII)."""
         clause, params = filter_clause(since=since, until=until, station=station, verdict=verdict,
                                        final_verdict=final_verdict, disagreement=disagreement,
                                        unreviewed=unreviewed, text=text)
@@ -533,7 +533,9 @@ class Store:
         with self._read():
             total = self.db.execute(f"SELECT count(*) FROM inspection_status{clause}", params).fetchone()[0]
             rows = [self._present(r) for r in self.db.query(
-                f"SELECT * FROM inspection_status{clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+                # created_at, then id: every filter's index (time, station + time) serves the order,
+                # so a page does not sort (and build the view for) all matching rows first.
+                f"SELECT * FROM inspection_status{clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                 [*params, limit, offset])]
         return Page(rows=rows, total=total, limit=limit, offset=offset)
 
@@ -541,6 +543,11 @@ class Store:
         """The names of all stations that have recorded inspections here, by name."""
         with _errors(self.path):
             return [r["name"] for r in self.db.query("SELECT name FROM stations ORDER BY name")]
+
+    def latest_inspection_id(self) -> int:
+        """The id of the newest inspection (0 if there is none): a cheap check for new records."""
+        with _errors(self.path):
+            return self.db.execute("SELECT coalesce(max(id), 0) FROM inspections").fetchone()[0]
 
     def inspection_history(self, inspection_id: int) -> list[dict]:
         """The audit records of one inspection, oldest first: its creation, the inspector's

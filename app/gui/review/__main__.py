@@ -93,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     if args.screenshot:
         app.processEvents()
+        window.charts.wait(60_000)  # the charts' statistics come from a worker thread
+        app.processEvents()
         ok = window.grab().save(str(args.screenshot))
         window.close()
         if not ok:

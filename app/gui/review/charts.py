@@ -7,10 +7,13 @@ font, so the charts read the same on a dark station theme, a light desktop and a
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
@@ -19,6 +22,8 @@ from app.gui.review.filters import ReviewFilter
 from app.gui.theme import VERDICT_COLOURS, scaled_font
 from app.store import Store, StoreError
 from app.store.stats import fill_days, totals
+
+log = logging.getLogger(__name__)
 
 TOP_TERMS = 10
 MAX_DAYS = 366  # a longer range is drawn from its first day with data
@@ -303,19 +308,59 @@ class TermsChart(_Chart):
                        str(row["inspections"]))
 
 
+class _StatsDone(QObject):
+    """Carries a job's result to the GUI thread (this object lives there)."""
+
+    done = Signal(int, object)  # generation, (by_day, by_station, terms) or an error message
+
+
+class _StatsJob(QRunnable):
+    """Reads the statistics of one filter with a Store of its own (one per thread)."""
+
+    def __init__(self, db_path: Path, query: dict, generation: int, current: Callable[[], int], out: _StatsDone):
+        super().__init__()
+        self.db_path, self.query, self.generation, self.current, self.out = db_path, query, generation, current, out
+
+    def run(self) -> None:
+        if self.generation != self.current():
+            return  # a newer filter came in before this job started
+        try:
+            with Store(self.db_path, create=False) as store:
+                result: object = (store.inspection_stats("day", **self.query),
+                                  store.inspection_stats("station", **self.query),
+                                  store.defect_terms(limit=TOP_TERMS, **self.query))
+        except StoreError as exc:
+            result = str(exc)
+        except Exception as exc:  # a bug must not pass silently in a worker thread
+            log.exception("statistics for the QA charts failed")
+            result = f"{type(exc).__name__}: {exc}"
+        self.out.done.emit(self.generation, result)
+
+
 class ChartsPanel(QWidget):
     """A summary line and four charts of the inspections a ReviewFilter selects: inspections and
-    fail rate per day and per station, disagreement rate per day, defect words in the answers."""
+    fail rate per day and per station, disagreement rate per day, defect words in the answers.
 
-    def __init__(self, store: Store, parent=None):
+    The statistics are read in a worker thread (a month of a busy station is a second of SQL);
+    `updated()` fires when new ones are shown. Only the latest request is drawn."""
+
+    updated = Signal()
+
+    def __init__(self, db_path: Path, parent=None):
         super().__init__(parent)
-        self._store = store
+        self.db_path = Path(db_path)
         self.filter = ReviewFilter()
         self.summary: dict = totals(())
         self.by_day: list[dict] = []
         self.by_station: list[dict] = []
         self.terms: list[dict] = []
         self.error = ""
+        self.loading = False
+        self._generation = 0
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._done = _StatsDone()
+        self._done.done.connect(self._show_result)
         self.summary_label = QLabel()
         self.summary_label.setFont(scaled_font(self.font(), 1.1))
         self.summary_label.setWordWrap(True)
@@ -343,26 +388,32 @@ class ChartsPanel(QWidget):
         layout.addWidget(scroll, 1)
         self.retranslate_ui()
 
-    def set_store(self, store: Store) -> None:
-        self._store = store
-
-    def refresh(self, f: ReviewFilter | None = None) -> bool:
-        """Read the statistics of `f` (default: the last filter) from the store and redraw."""
+    def refresh(self, f: ReviewFilter | None = None) -> None:
+        """Read the statistics of `f` (default: the last filter) in the background, then redraw."""
         if f is not None:
             self.filter = f
-        query = self.filter.query()
-        try:
-            self.by_day = self._store.inspection_stats("day", **query)
-            self.by_station = self._store.inspection_stats("station", **query)
-            self.terms = self._store.defect_terms(limit=TOP_TERMS, **query)
-        except StoreError as exc:
-            self.error = str(exc)
-            self._show()
-            return False
-        self.error = ""
-        self.summary = totals(self.by_station)
+        self._generation += 1
+        self.loading = True
+        self._show_summary()
+        self._pool.start(_StatsJob(self.db_path, self.filter.query(), self._generation,
+                                   lambda: self._generation, self._done))
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until the worker is idle (for scripts and tests); the result arrives as an event."""
+        return self._pool.waitForDone(msecs)
+
+    def _show_result(self, generation: int, result: object) -> None:
+        if generation != self._generation:
+            return  # an older filter's answer
+        self.loading = False
+        if isinstance(result, str):
+            self.error = result
+        else:
+            self.error = ""
+            self.by_day, self.by_station, self.terms = result
+            self.summary = totals(self.by_station)
         self._show()
-        return True
+        self.updated.emit()
 
     def days(self) -> list[dict]:
         """The per-day rows as drawn: every day of the filter's range (or from the first to the
@@ -377,9 +428,11 @@ class ChartsPanel(QWidget):
             return []
         return fill_days(self.by_day, first, last)
 
-    def _show(self) -> None:
+    def _show_summary(self) -> None:
         s = self.summary
-        if self.error:
+        if self.loading:
+            self.summary_label.setText(self.tr("Reading the statistics..."))
+        elif self.error:
             self.summary_label.setText(self.tr("Could not read the statistics: %1").replace("%1", self.error))
         else:
             self.summary_label.setText(
@@ -388,6 +441,9 @@ class ChartsPanel(QWidget):
                 .replace("%3", text.percent(s["disagreement_rate"]))
                 .replace("%4", text.percent(s["reviewed"] / s["inspections"] if s["inspections"] else None))
                 .replace("%5", str(s["rejected"])))
+
+    def _show(self) -> None:
+        self._show_summary()
         outcome = [Series("passes", self.tr("Pass"), "pass"), Series("fails", self.tr("Fail"), "fail"),
                    Series("rejected", self.tr("Rejected image"), text.NO_OUTCOME)]
         days = self.days()

@@ -80,7 +80,7 @@ class DetailPane(QWidget):
         self.zoom_out_button.clicked.connect(self.image.zoom_out)
         self.zoom_in_button.clicked.connect(self.image.zoom_in)
         for b in (self.fit_button, self.actual_button, self.zoom_out_button, self.zoom_in_button):
-            b.setFocusPolicy(Qt.TabFocus)
+            b.setFocusPolicy(Qt.NoFocus)  # the keys + - 0 1 on the image (and Ctrl+ + - 0) do the same
         tools = QHBoxLayout()
         tools.addWidget(self.image_info, 1)
         for b in (self.zoom_out_button, self.zoom_in_button, self.actual_button, self.fit_button):
@@ -384,9 +384,9 @@ class DetailPane(QWidget):
         self.decision_label.setText(self.tr("Inspector decision"))
         self.outcome_label.setText(self.tr("Outcome"))
         self.review_box.setTitle(self.tr("QA review"))
-        self.reason_label.setText(self.tr("&Reason (needed for an override):"))
-        self.override_pass_button.setText(self.tr("Override to &PASS"))
-        self.override_fail_button.setText(self.tr("Override to &FAIL"))
+        self.reason_label.setText(self.tr("R&eason (needed for an override):"))
+        self.override_pass_button.setText(self.tr("Override to P&ASS"))
+        self.override_fail_button.setText(self.tr("Override to FAI&L"))
         self.confirm_button.setToolTip(self.tr("Confirm the current outcome (Ctrl+Enter)"))
         self.info.setAccessibleName(self.tr("Inspection details"))
         self._show_texts()

@@ -55,6 +55,7 @@ class ReviewWindow(QMainWindow):
         self._charts_stale = True
         self._newest_seen = 0
         self._shown_once = False
+        self._columns_sized = False
         self.export_dir = Path.home()
 
         self.filter_bar = FilterBar()
@@ -66,6 +67,7 @@ class ReviewWindow(QMainWindow):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setSortingEnabled(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list (rows: arrow keys)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
@@ -81,6 +83,8 @@ class ReviewWindow(QMainWindow):
         self.prev_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
         self.next_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
         self.next_button.setLayoutDirection(Qt.RightToLeft)  # the arrow after the word
+        for b in (self.first_button, self.prev_button, self.next_button, self.last_button):
+            b.setFocusPolicy(Qt.NoFocus)  # keyboard: Ctrl+PgUp / Ctrl+PgDown (View menu), no extra tab stops
         pager = QHBoxLayout()
         pager.addWidget(self.first_button)
         pager.addWidget(self.prev_button)
@@ -108,7 +112,7 @@ class ReviewWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
 
-        self.charts = ChartsPanel(self._store)
+        self.charts = ChartsPanel(self.db_path)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.splitter, "")
         self.tabs.addTab(self.charts, "")
@@ -127,9 +131,7 @@ class ReviewWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
 
         self._build_actions()
-        self.setTabOrder(self.filter_bar.reset_button, self.table)
-        self.setTabOrder(self.table, self.next_button)
-        self.setTabOrder(self.next_button, self.detail.image)
+        self._set_tab_order()
 
         self.filter_bar.changed.connect(self.apply_filter)
         self.model.loaded.connect(self._page_loaded)
@@ -151,6 +153,15 @@ class ReviewWindow(QMainWindow):
         self.apply_filter(self.filter_bar.filter())
         self.table.setFocus()
 
+    def _set_tab_order(self) -> None:
+        """Tab goes through the filters, the list and its pager, then the part and the review."""
+        bar, d = self.filter_bar, self.detail
+        order = [bar.period, bar.first, bar.last, bar.station, bar.verdict, bar.final_verdict, bar.search,
+                 bar.disagreement, bar.unreviewed, bar.reset_button, self.table, d.image, d.reason,
+                 d.confirm_button, d.override_pass_button, d.override_fail_button, d.info]
+        for first, second in zip(order, order[1:]):
+            self.setTabOrder(first, second)
+
     # -- the store --------------------------------------------------------------------------
 
     @property
@@ -159,7 +170,6 @@ class ReviewWindow(QMainWindow):
         if self._store is None:
             self._store = Store(self.db_path, create=False)
             self.model.set_store(self._store)
-            self.charts.set_store(self._store)
         return self._store
 
     def close_store(self) -> None:
@@ -220,8 +230,16 @@ class ReviewWindow(QMainWindow):
 
     # -- filtering and paging ---------------------------------------------------------------
 
+    def _mark_seen(self) -> None:
+        """Remember the newest inspection before reading: anything newer is news (check_for_new)."""
+        try:
+            self._newest_seen = self.store.latest_inspection_id()
+        except StoreError:
+            pass
+
     def apply_filter(self, f: ReviewFilter) -> None:
         """Show the first page of what `f` selects (and its charts)."""
+        self._mark_seen()
         keep = self.current_id()
         if self.model.set_filter(f):
             self._select_id(keep, fallback_row=0)
@@ -232,6 +250,7 @@ class ReviewWindow(QMainWindow):
     def refresh(self) -> None:
         """Read everything again: stations, the current page, the selected inspection, charts."""
         self._reload_stations()
+        self._mark_seen()
         keep, row = self.current_id(), self.table.currentIndex().row()
         if self.model.reload():
             self._select_id(keep, fallback_row=row)
@@ -251,9 +270,10 @@ class ReviewWindow(QMainWindow):
 
     def _page_loaded(self) -> None:
         self._update_pager()
-        self.table.resizeColumnsToContents()
-        if self.model.rowCount():
-            self._newest_seen = max(self._newest_seen, max(self.model.ids()))
+        if not self._columns_sized and self.model.rowCount():
+            # Once, from the first rows: later pages keep the widths (and what the user dragged).
+            self.table.resizeColumnsToContents()
+            self._columns_sized = True
         self.show_status("")
 
     def _update_pager(self) -> None:
@@ -276,10 +296,10 @@ class ReviewWindow(QMainWindow):
     def check_for_new(self) -> bool:
         """Say (in the status bar) when inspections were recorded since the last refresh."""
         try:
-            page = self.store.find_inspections(limit=1)
+            newest = self.store.latest_inspection_id()
         except StoreError:
             return False
-        if page.rows and page.rows[0]["id"] > self._newest_seen:
+        if newest > self._newest_seen:
             self.show_status(self.tr("New inspections have been recorded: press F5 to show them."))
             return True
         return False
