@@ -424,6 +424,7 @@ def test_language_change_retranslates_every_part(open_window, qtbot):
         qtbot.waitUntil(lambda: w.windowTitle().startswith("«"))
         assert w.tabs.tabText(1) == "«C&harts»"
         assert w.model.headerData(COLUMNS.index("outcome"), Qt.Horizontal) == "«Outcome»"
+        assert w.model.index(0, COLUMNS.index("verdict")).data() in ("«PASS»", "«FAIL»")  # cells too
         assert w.filter_bar.unreviewed.text() == "«&Not yet reviewed»"
         assert w.filter_bar.period.currentText() == "«Last 30 days»"
         assert w.detail.review_box.title() == "«QA review»"

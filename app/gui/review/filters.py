@@ -129,7 +129,7 @@ class FilterBar(QWidget):
 
         self.period.activated.connect(self._period_chosen)
         for edit in (self.first, self.last):
-            edit.dateChanged.connect(self._dates_edited)
+            edit.dateChanged.connect(self._emit)
         for combo in (self.station, self.verdict, self.final_verdict):
             combo.currentIndexChanged.connect(self._emit)
         for box in (self.disagreement, self.unreviewed):
@@ -245,10 +245,6 @@ class FilterBar(QWidget):
     def _period_chosen(self, _index: int) -> None:
         self._sync_dates()
         self._emit()
-
-    def _dates_edited(self, _date) -> None:
-        if self._emitting:
-            self._emit()
 
     def retranslate_ui(self) -> None:
         with self._quiet():

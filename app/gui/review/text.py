@@ -8,15 +8,14 @@ from PySide6.QtCore import QCoreApplication
 
 from app.gui.theme import VERDICT_COLOURS
 
+# pyside6-lupdate finds calls of a function named `translate` with literal context and text.
+translate = QCoreApplication.translate
+
 # The colour of an inspection with no outcome (the inspector rejected the image as unusable):
 # it needs a person's attention, as REVIEW does at the station.
 NO_OUTCOME = "review"
 assert NO_OUTCOME in VERDICT_COLOURS
 NONE = "–"  # no decision, no review yet
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ReviewText", text)
 
 
 def local_time(utc_text: str | None, *, seconds: bool = True) -> str:
@@ -44,7 +43,11 @@ def percent(rate: float | None) -> str:
 
 def verdict(value: str | None) -> str:
     """PASS / FAIL, or 'no outcome' for a rejected inspection."""
-    return {"pass": tr("PASS"), "fail": tr("FAIL")}.get(value or "", tr("NO OUTCOME"))
+    if value == "pass":
+        return translate("ReviewText", "PASS")
+    if value == "fail":
+        return translate("ReviewText", "FAIL")
+    return translate("ReviewText", "NO OUTCOME")
 
 
 def decision(row: dict) -> str:
@@ -53,10 +56,10 @@ def decision(row: dict) -> str:
     if kind is None:
         return NONE
     if kind == "accept":
-        return tr("accepted")
+        return translate("ReviewText", "accepted")
     if kind == "override":
-        return tr("overrode to %1").replace("%1", verdict(row.get("decision_verdict")))
-    return tr("rejected image")
+        return translate("ReviewText", "overrode to %1").replace("%1", verdict(row.get("decision_verdict")))
+    return translate("ReviewText", "rejected image")
 
 
 def review(row: dict) -> str:
@@ -64,8 +67,10 @@ def review(row: dict) -> str:
     count = row.get("review_count") or 0
     if not count:
         return NONE
-    action = row.get("review")
-    text = tr("confirmed") if action == "confirm" else tr("overrode to %1").replace("%1", verdict(row.get("review_verdict")))
+    if row.get("review") == "confirm":
+        text = translate("ReviewText", "confirmed")
+    else:
+        text = translate("ReviewText", "overrode to %1").replace("%1", verdict(row.get("review_verdict")))
     who = row.get("reviewed_by") or ""
     text = f"{text} ({who})" if who else text
-    return text if count == 1 else tr("%1, %2 reviews").replace("%1", text).replace("%2", str(count))
+    return text if count == 1 else translate("ReviewText", "%1, %2 reviews").replace("%1", text).replace("%2", str(count))
