@@ -224,7 +224,7 @@ def test_confirm_and_override_are_recorded_and_audited(open_window, scenario, db
             "override", "burr on the bore seen under the lamp", flip)
         trail = store.inspection_history(iid)
         assert trail[-1]["action"] == "review.create" and trail[-1]["after"]["reason"] == last["reason"]
-    assert d.outcome_chip.verdict == flip and d.reason.toPlainText() == ""
+    assert d.outcome_chip.verdict == flip and d.reason.text() == ""
     assert "burr on the bore" in d.info.toPlainText()
     assert w.model.index(w.model.row_of(iid), COLUMNS.index("outcome")).data().startswith(flip.upper())
 

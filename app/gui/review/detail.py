@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -122,10 +122,10 @@ class DetailPane(QWidget):
 
         # The review form.
         self.review_box = QGroupBox()
-        self.reason = QPlainTextEdit()
-        self.reason.setTabChangesFocus(True)
-        lines = self.reason.fontMetrics().lineSpacing()
-        self.reason.setFixedHeight(lines * 2 + 2 * self.reason.frameWidth() + 8)
+        # One line, as the audit log keeps it (the store refuses line breaks in a reason).
+        self.reason = QLineEdit()
+        self.reason.setMaxLength(MAX_REASON)
+        self.reason.setClearButtonEnabled(True)
         self.reason_label = QLabel()
         self.reason_label.setBuddy(self.reason)
         self.confirm_button = QPushButton()
@@ -241,14 +241,9 @@ class DetailPane(QWidget):
     def _request(self, action: str, final_verdict: str | None) -> None:
         if self.inspection is None:
             return
-        reason = self.reason.toPlainText().strip()
+        reason = self.reason.text().strip()
         if action == "override" and not reason:
             self.show_message(self.tr("An override needs a reason: write what you saw."), error=True)
-            self.focus_reason()
-            return
-        if len(reason) > MAX_REASON:
-            self.show_message(self.tr("The reason is too long (%1 characters, at most %2).")
-                              .replace("%1", str(len(reason))).replace("%2", str(MAX_REASON)), error=True)
             self.focus_reason()
             return
         self.reviewRequested.emit(self.inspection["id"], action, final_verdict, reason)
@@ -385,6 +380,7 @@ class DetailPane(QWidget):
         self.outcome_label.setText(self.tr("Outcome"))
         self.review_box.setTitle(self.tr("QA review"))
         self.reason_label.setText(self.tr("R&eason (needed for an override):"))
+        self.reason.setPlaceholderText(self.tr("What you saw, e.g. a burr at the bore under the lamp"))
         self.override_pass_button.setText(self.tr("Override to P&ASS"))
         self.override_fail_button.setText(self.tr("Override to FAI&L"))
         self.confirm_button.setToolTip(self.tr("Confirm the current outcome (Ctrl+Enter)"))
