@@ -342,8 +342,8 @@ def build(args) -> dict:
         for script in ("install.sh", "uninstall.sh"):
             shutil.copy2(INSTALLER / "linux" / script, tree / script)
             (tree / script).chmod(0o755)
-        for name in ("gpu-requirements.txt", "upgrade_db.py"):
-            shutil.copy2(INSTALLER / name, tree / name)
+        for extra in ("gpu-requirements.txt", "upgrade_db.py"):
+            shutil.copy2(INSTALLER / extra, tree / extra)
         (tree / "share").mkdir()
         shutil.copy2(INSTALLER / "share" / "sq-inspect.svg", tree / "share" / "sq-inspect.svg")
         shutil.copy2(INSTALLER / "README.md", tree / "README.md")

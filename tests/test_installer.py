@@ -209,8 +209,18 @@ def test_install_inspect_upgrade_uninstall(unpacked, tmp_path):
     assert all(isinstance(x.get("inspection_id"), int) and x["verdict"] in ("pass", "fail") for x in doc["results"])
     (config / "settings.toml").write_text(f'camera = "{samples}"\nstation = "line-7"\n', encoding="utf-8")
     settings_before = (config / "settings.toml").read_bytes()
+    assert len([p for p in (data / "inspections-images").rglob("*") if p.is_file()]) == n_png
+    r = sh([sqinspect, "doctor", "--json", "-q"], env, cwd=tmp_path)
+    assert r.returncode == 0, r.stdout
+    # the GUI's assets resolve in the installed tree, and the installed station runs headless
+    r = sh([venv / "bin/python", "-c", "from app.runtime.bundle import ASSETS; print(sorted(p.name for p in "
+            "ASSETS.iterdir()), (ASSETS / 'samples/line.mp4').is_file())"], env, cwd=tmp_path)
+    assert "'translations'" in r.stdout and r.stdout.strip().endswith("True"), r.stdout + r.stderr
+    r = sh([sqinspect, "gui", "--smoke", "--user", "admin"], {**env, "SQINSPECT_PASSWORD": "a-long-password"},
+           cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    n_png += 1  # the smoke run stores its inspection too
     images_before = sorted((p.name, p.stat().st_size) for p in (data / "inspections-images").rglob("*") if p.is_file())
-    assert len(images_before) == n_png
     r = sh([sqinspect, "doctor", "--json", "-q"], env, cwd=tmp_path)
     assert r.returncode == 0, r.stdout
     checks = {c["name"]: c for c in json.loads(r.stdout)["checks"]}

@@ -114,6 +114,7 @@ case "$CONFIG/" in "$PREFIX"/*) die "--config must not be inside --prefix (an un
 for v in $(env | sed -n 's/^\(PIP_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 export PIP_CONFIG_FILE=/dev/null PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 export PYTHONNOUSERSITE=1
+umask 022  # the program must be readable by every inspector, whatever root's umask is
 [ "$(uname -m)" = x86_64 ] || die "this archive is for x86_64 Linux, this machine is $(uname -m)"
 
 STEP=0 STEPS=8
