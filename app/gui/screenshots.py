@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "assets" / "samples"
 USERS = (("boss", "admin", "admin-pass"), ("aiko", "inspector", "1234"), ("quinn", "qa", "qa-pass"))
 DAYS = 5
+SHOWN_PART = "000005.png"
 
 
 def fill_database(db: Path) -> None:
@@ -103,12 +104,15 @@ def render(out: Path, languages=("en", "ja")) -> list[Path]:
         fill_database(db)
         with Store(db) as store:
             users = {name: store.authenticate(name, pw) for name, _, pw in USERS}
-        station = StationWindow(Settings(station="line-1"), db, users["aiko"], settings_file=Path(tmp) / "s.toml")
+        # The camera: a folder holding one part (a rusty nut), so the live view shows the part inspected.
+        camera = Path(tmp) / "camera"
+        camera.mkdir()
+        (camera / SHOWN_PART).write_bytes((SAMPLES / SHOWN_PART).read_bytes())
+        station = StationWindow(Settings(station="line-1", camera=str(camera)), db, users["aiko"],
+                                settings_file=Path(tmp) / "s.toml")
         station.resize(1280, 800)
         station.show()
         _wait(app, lambda: station.engine_info is not None and station.capture.state == "live")
-        # Inspect the part at rest under the camera (the belt stops for 2 s per part).
-        _wait(app, lambda: station.capture.latest()[0] > 75)
         station.serial.setText("SN-4242")
         station.trigger()
         _wait(app, lambda: not station.busy)

@@ -64,6 +64,7 @@ class SettingsDialog(QDialog):
         self.original = settings
         self.store, self.user = store, user
         self.checks: list[BundleCheck] = []
+        self.bundle_check: tuple[bool, str] | None = None
         self.tabs = QTabWidget()
         self.tabs.addTab(self._station_tab(settings), "")
         self.tabs.addTab(self._users_tab(), "")
@@ -170,7 +171,13 @@ class SettingsDialog(QDialog):
         check.start()
 
     def _bundle_checked(self, ok: bool, detail: str) -> None:
-        self.bundle_ok = ok
+        self.bundle_check = (ok, detail)
+        self._show_bundle_check()
+
+    def _show_bundle_check(self) -> None:
+        if self.bundle_check is None:
+            return
+        ok, detail = self.bundle_check
         mark = self.tr("Verified: %1") if ok else self.tr("NOT usable: %1")
         self.bundle_status.setText(mark.replace("%1", detail))
         self.bundle_status.setToolTip(detail)
@@ -268,6 +275,7 @@ class SettingsDialog(QDialog):
         self.new_password.setPlaceholderText(self.tr("password or PIN"))
         self.add_user_button.setText(self.tr("&Add user"))
         self.toggle_user_button.setText(self.tr("Disable / enable the selected user"))
+        self._show_bundle_check()
 
     def result_settings(self) -> Settings:
         w, h = (int(v) for v in self.resolution.currentData().split("x"))
