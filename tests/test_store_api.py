@@ -250,6 +250,17 @@ def test_export_csv(store, tmp_path):
     assert store.export_csv(out, since=tomorrow.isoformat()) == 0
 
 
+def test_export_csv_never_hands_a_spreadsheet_a_formula(store, tmp_path):
+    ident = record(store, 9, serial="=HYPERLINK(\"http://x\")", lot="+1", description="-2+3 thin scratch")
+    store.record_decision(ident, "reject", actor="ins", reason="@SUM(A1)")
+    out = tmp_path / "out.csv"
+    store.export_csv(out)
+    row = next(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
+    assert row["serial"] == "'=HYPERLINK(\"http://x\")" and row["lot"] == "'+1"
+    assert row["description"] == "'-2+3 thin scratch" and row["decision_reason"] == "'@SUM(A1)"
+    assert float(row["defect_probability"]) >= 0  # numbers stay numbers
+
+
 def test_backup_copies_database_and_images(store, tmp_path):
     for i in range(3):
         record(store, i)

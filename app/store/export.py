@@ -20,6 +20,17 @@ COLUMNS = [
 ]
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula; a scanned serial or a
+# typed reason must never do that (CSV injection). Such text gets a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _write(store, stream, clause: str, params: list) -> int:
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
@@ -32,7 +43,7 @@ def _write(store, stream, clause: str, params: list) -> int:
             )
         ]
         row["qa"] = json.dumps(qa, ensure_ascii=False)
-        writer.writerow([row[c] for c in COLUMNS])
+        writer.writerow([_cell(row[c]) for c in COLUMNS])
         n += 1
     return n
 
