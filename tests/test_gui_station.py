@@ -249,3 +249,69 @@ def test_signal_emission_keeps_reference_counts():
     for _ in range(1000):
         emitter.ping.emit()
     assert sys.getrefcount(True) - before > -10
+
+
+def test_settings_dialog_saves_and_the_station_applies_it(qtbot, station_db):
+    from app import settings as settings_mod
+    from app.gui.settings_dialog import SettingsDialog
+
+    window = _open(qtbot, station_db, username="boss")
+    dialog = SettingsDialog(window.settings, window.store, window.user, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.bundle_check is not None, timeout=10_000)
+    assert dialog.bundle_check[0] and "Verified" in dialog.bundle_status.text()
+
+    # A bundle that is not there is flagged before anyone saves it.
+    dialog.bundle.setText(str(station_db.parent / "no-bundle"))
+    dialog.check_bundle()
+    qtbot.waitUntil(lambda: dialog.bundle_check is not None and not dialog.bundle_check[0], timeout=10_000)
+    assert "NOT usable" in dialog.bundle_status.text()
+    dialog.bundle.setText("")
+
+    dialog.camera.setText(str(SAMPLES))
+    dialog.resolution.setCurrentIndex(1)  # 640 x 480
+    dialog.threshold.setValue(0.5)
+    dialog.questions.setValue(2)
+    dialog.station.setText("line-9")
+    new = dialog.result_settings()
+    assert (new.camera, new.camera_width, new.camera_height, new.threshold, new.questions, new.station) == \
+        (str(SAMPLES), 640, 480, 0.5, 2, "line-9")
+
+    # Users tab: the admin adds an inspector.
+    dialog.new_user.setText("bea")
+    dialog.new_role.setCurrentIndex(dialog.new_role.findData("inspector"))
+    dialog.new_password.setText("4321")
+    dialog.add_user()
+    assert "bea" in [dialog.users.item(r, 0).text() for r in range(dialog.users.rowCount())]
+    with Store(station_db) as store:
+        assert store.authenticate("bea", "4321")["role"] == "inspector"
+
+    window.apply_settings(new)
+    assert settings_mod.load(station_db.parent / "settings.toml") == new
+    qtbot.waitUntil(lambda: window.capture.state == "live" and "folder" in window.camera_detail, timeout=10_000)
+    assert window.video.current_frame() is not None
+    qtbot.waitUntil(lambda: window.video.current_frame().shape[:2] == (480, 640), timeout=5_000)
+    ident = _inspect(qtbot, window)
+    with Store(station_db) as store:
+        row = store.get_inspection(ident)
+    assert row["station"] == "line-9" and row["threshold"] == 0.5 and len(row["qa"]) <= 2
+
+
+def test_settings_dialog_refuses_invalid_values(qtbot, station_db):
+    from app.gui.settings_dialog import SettingsDialog
+
+    with Store(station_db) as store:
+        admin = store.authenticate("boss", "admin-pw")
+        dialog = SettingsDialog(Settings(), store, admin)
+        qtbot.addWidget(dialog)
+        dialog.station.setText("x" * 80)
+        dialog.submit()
+        assert dialog.result() != QDialog.Accepted and "station" in dialog.error.text()
+        dialog.new_user.setText("bad name!")
+        dialog.new_password.setText("1234")
+        with pytest.MonkeyPatch.context() as mp:
+            shown = []
+            mp.setattr("app.gui.settings_dialog.QMessageBox.warning", lambda *a: shown.append(a[2]))
+            dialog.add_user()
+        assert shown and "not a valid name" in shown[0]
+        dialog.done(0)

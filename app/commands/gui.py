@@ -131,7 +131,7 @@ def _smoke(app, window, timeout_s: float) -> int:
             window.trigger()
 
     def finish(inspection_id: int | None = None, error: str | None = None) -> None:
-        outcome.update(id=inspection_id, error=error)
+        outcome.update(id=inspection_id, error=error, fps=window.video.fps())
         window.close()
         app.quit()
 
@@ -144,7 +144,9 @@ def _smoke(app, window, timeout_s: float) -> int:
     if outcome.get("error") or not outcome:
         raise SQInspectError(outcome.get("error") or "smoke: the window closed before an inspection")
     result = window.result_panel.result or {}
+    fps = outcome["fps"]  # frames painted over the last 2 s, the inspection included
     print(f"smoke: inspection {outcome['id']} stored in {window.db_path}: {result.get('verdict')} "
           f"(defect probability {result.get('defect_probability', 0):.4g}, model "
-          f"{(result.get('latency_ms') or {}).get('total', 0):.0f} ms, camera {window.camera_detail})")
+          f"{(result.get('latency_ms') or {}).get('total', 0):.0f} ms, camera {window.camera_detail}, "
+          f"view {fps:.0f} fps)")
     return 0
