@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import tempfile
 import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from app.errors import SQInspectError
+from app.platform_dirs import user_dir
 
 log = logging.getLogger(__name__)
 
-APP_DIR = "sq-inspect"
 FILE = "settings.toml"
 ENV_CONFIG_DIR = "SQINSPECT_CONFIG_DIR"
 LANGUAGES = ("en", "ja")
@@ -67,16 +66,7 @@ class Settings:
 def config_dir() -> Path:
     """$SQINSPECT_CONFIG_DIR, else %APPDATA%\\sq-inspect, ~/Library/Preferences/sq-inspect, or
     $XDG_CONFIG_HOME/sq-inspect (~/.config/sq-inspect)."""
-    override = os.environ.get(ENV_CONFIG_DIR)
-    if override:
-        return Path(override).expanduser()
-    if sys.platform == "win32":
-        base = os.environ.get("APPDATA")
-        return (Path(base) if base else Path.home() / "AppData" / "Roaming") / APP_DIR
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Preferences" / APP_DIR
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".config") / APP_DIR
+    return user_dir("config", ENV_CONFIG_DIR)
 
 
 def settings_path() -> Path:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-APP_DIR = "sq-inspect"
+from app.platform_dirs import user_dir
+
 DB_FILE = "inspections.db"
 ENV_DATA_DIR = "SQINSPECT_DATA_DIR"
 
@@ -15,19 +14,7 @@ def default_data_dir() -> Path:
     """$SQINSPECT_DATA_DIR, else %LOCALAPPDATA%\\sq-inspect (Windows),
     ~/Library/Application Support/sq-inspect (macOS), $XDG_DATA_HOME/sq-inspect or
     ~/.local/share/sq-inspect (Linux and other Unix)."""
-    override = os.environ.get(ENV_DATA_DIR)
-    if override:
-        return Path(override).expanduser()
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA")
-        return (Path(base) if base else Path.home() / "AppData" / "Local") / APP_DIR
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / APP_DIR
-    xdg = os.environ.get("XDG_DATA_HOME")
-    # The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
-    if xdg and os.path.isabs(xdg):
-        return Path(xdg) / APP_DIR
-    return Path.home() / ".local" / "share" / APP_DIR
+    return user_dir("data", ENV_DATA_DIR)
 
 
 def default_db_path() -> Path:
