@@ -116,3 +116,12 @@ def test_unknown_settings_are_ignored(tmp_path):
     path = tmp_path / "settings.toml"
     path.write_text('future_option = true\nstation = "line-9"\n')
     assert settings_mod.load(path).station == "line-9"
+
+
+def test_config_folder_follows_xdg_and_ignores_a_relative_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("SQINSPECT_CONFIG_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    assert settings_mod.config_dir() == tmp_path / "xdg" / "sq-inspect"
+    monkeypatch.setenv("XDG_CONFIG_HOME", "relative/xdg")
+    assert settings_mod.config_dir() == tmp_path / ".config" / "sq-inspect"
