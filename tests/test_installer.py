@@ -18,6 +18,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,45 @@ def test_install_refuses_a_python_without_wheels(unpacked, tmp_path):
     r = sh([unpacked / "install.sh", "--user", "--prefix", tmp_path / "p", "--python", fake],
            station_env(tmp_path), cwd=tmp_path)
     assert r.returncode == 1 and "Python 3.9" in r.stderr and "wheels for" in r.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("runuser") is None, reason="needs root and runuser")
+def test_system_install_shares_the_data_with_the_group(unpacked, tmp_path, request):
+    """A station-wide install: the data folder belongs to a group whose members (here the user
+    nobody, through its group nogroup; nothing on the machine is changed) record inspections."""
+    import grp
+    import pwd
+
+    try:
+        nobody = pwd.getpwnam("nobody")
+        group = grp.getgrgid(nobody.pw_gid).gr_name
+    except KeyError:
+        pytest.skip("no user nobody")
+    # pytest's temporary folders are private (0700): the station's user could not reach the program.
+    root = Path(tempfile.mkdtemp(prefix="sqinspect-station-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(root, ignore_errors=True))
+    root.chmod(0o755)
+    prefix, data, config = root / "opt", root / "data", root / "etc"
+    env = station_env(Path("/root"))
+    r = sh([unpacked / "install.sh", "--system", "--prefix", prefix, "--data", data, "--config", config,
+            "--bin-dir", "", "--desktop-dir", "", "--group", group], env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    db = data / "inspections.db"
+    for path, mode in ((data, 0o2770), (config, 0o2775), (db, 0o660)):
+        st = path.stat()
+        assert stat.S_IMODE(st.st_mode) == mode and st.st_gid == nobody.pw_gid, path
+    assert "umask 007" in (prefix / "bin/sqinspect").read_text()
+
+    def as_nobody(*args, input=None):
+        return sh(["runuser", "-u", "nobody", "--", prefix / "bin/sqinspect", *args],
+                  {**env, "HOME": str(tmp_path)}, cwd=tmp_path, input=input)
+
+    assert as_nobody("db", "users", "add", "kiosk", "--role", "admin", "--password-stdin",
+                     input="a-long-password\n").returncode == 0
+    r = as_nobody("inspect", "-q", "--record", "--operator", "kiosk", prefix / "current/assets/samples/000001.png")
+    assert r.returncode == 0, r.stderr
+    r = as_nobody("doctor", "--json", "-q")
+    checks = {c["name"]: c for c in json.loads(r.stdout)["checks"]}
+    assert r.returncode == 0 and checks["database"]["status"] == "ok", checks["database"]
+    r = sh([prefix / "uninstall.sh"], env, cwd=tmp_path, offline=False)
+    assert r.returncode == 0 and not prefix.exists() and db.stat().st_size > 0

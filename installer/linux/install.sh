@@ -229,6 +229,13 @@ if [ "$MODE" = system ] && [ -n "$GROUP" ]; then
     chmod 2770 "$DATA"
     chmod 2775 "$CONFIG"
     [ ! -f "$CONFIG/settings.toml" ] || { chgrp "$GROUP" "$CONFIG/settings.toml"; chmod 664 "$CONFIG/settings.toml"; }
+    # SQLite creates a database file 0644 whatever the umask allows, and its -wal/-shm files with the
+    # database's mode: so the database is made here, group-writable, before anyone's first start.
+    DB_FILE="$DATA/inspections.db"
+    [ -e "$DB_FILE" ] || { : > "$DB_FILE"; chmod 660 "$DB_FILE"; }
+    for f in "$DB_FILE" "$DB_FILE-wal" "$DB_FILE-shm" "$DATA/inspections-images"; do
+        [ -e "$f" ] && chgrp -R "$GROUP" "$f" && chmod -R g+rwX "$f"
+    done
 else
     for d in "$DATA" "$CONFIG"; do
         [ -d "$d" ] || { mkdir -p "$d"; chmod 700 "$d"; }
@@ -240,6 +247,7 @@ switch_to() {  # atomically point $PREFIX/current at release $1
     mv -Tf "$PREFIX/current.tmp" "$PREFIX/current"
 }
 DB="$DATA/inspections.db"
+HAS_USERS=0
 run_new() {  # the new release's sqinspect with the environment the launcher will give it
     ( [ "$MODE" = system ] && [ -n "$GROUP" ] && umask 007
       SQINSPECT_DATA_DIR=$DATA SQINSPECT_CONFIG_DIR=$CONFIG SQINSPECT_BUNDLE=$BUNDLE \
@@ -247,7 +255,7 @@ run_new() {  # the new release's sqinspect with the environment the launcher wil
 }
 step "switching to $DIST_VERSION${PREVIOUS:+ and migrating the database}"
 BACKUP=
-if [ -f "$DB" ]; then
+if [ -s "$DB" ]; then  # (an empty file is the database made above for the group: nothing to keep)
     BACKUP="$DATA/backups/pre-install-$(date -u +%Y%m%dT%H%M%SZ)-$$-${PREVIOUS:-unknown}-to-$DIST_VERSION"
     mkdir -p "$BACKUP"
     chmod 700 "$DATA/backups" "$BACKUP" 2>/dev/null || true
@@ -271,6 +279,7 @@ if [ -f "$DB" ]; then
         die "the database could not be opened by $DIST_VERSION (see above). The backup is in $BACKUP"
     fi
     say "    database: $(printf '%s\n' "$out" | sed -n 's/^schema: *//p' | head -n 1) ($DB)"
+    case "$out" in *"users "[1-9]*) HAS_USERS=1 ;; esac
 fi
 
 step "writing the launcher, menu entry and icon"
@@ -379,5 +388,5 @@ elif ! id -nG | tr ' ' '\n' | grep -qx "$CAMERA_GROUP"; then
     say "  camera: this user is not in the '$CAMERA_GROUP' group; if the camera cannot be opened:"
     say "          sudo usermod -aG $CAMERA_GROUP $(id -un)   (then log out and in)"
 fi
-[ -f "$DB" ] || say "  first start: sqinspect db users add NAME --role admin   (creates the station database)"
+[ "$HAS_USERS" = 1 ] || say "  first start: sqinspect db users add NAME --role admin   (the station's first administrator)"
 say "  check the station: sqinspect doctor"
