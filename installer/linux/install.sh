@@ -63,7 +63,7 @@ EOF
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ "$(id -u)" = 0 ] && MODE=system || MODE=user
-PREFIX= DATA= CONFIG= BIN_DIR=unset DESKTOP_DIR=unset GROUP=unset PYTHON= GPU=0 KEEP_PREVIOUS=0
+PREFIX='' DATA='' CONFIG='' BIN_DIR=unset DESKTOP_DIR=unset GROUP=unset PYTHON='' GPU=0 KEEP_PREVIOUS=0
 ADD_USERS=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -154,7 +154,7 @@ if command -v flock >/dev/null; then
     flock -n 9 || die "another install.sh is running on $PREFIX"
 fi
 
-PREVIOUS= PREV_GROUP_CREATED=0
+PREVIOUS='' PREV_GROUP_CREATED=0
 if [ -f "$PREFIX/install.env" ]; then
     PREVIOUS=$(sed -n "s/^INSTALLED_VERSION=//p" "$PREFIX/install.env" | tr -d "'")
     PREV_GROUP_CREATED=$(sed -n "s/^GROUP_CREATED=//p" "$PREFIX/install.env" | tr -d "'")
@@ -309,7 +309,7 @@ chmod 755 "$LAUNCHER.tmp"
 mv -f "$LAUNCHER.tmp" "$LAUNCHER"
 cp "$SRC/share/sq-inspect.svg" "$PREFIX/share/sq-inspect.svg"
 cp "$SRC/uninstall.sh" "$PREFIX/uninstall.sh.tmp" && chmod 755 "$PREFIX/uninstall.sh.tmp" && mv -f "$PREFIX/uninstall.sh.tmp" "$PREFIX/uninstall.sh"
-BIN_LINK= DESKTOP_FILE= ICON_FILE=
+BIN_LINK='' DESKTOP_FILE='' ICON_FILE=''
 if [ -n "$BIN_DIR" ]; then
     mkdir -p "$BIN_DIR"
     if [ -e "$BIN_DIR/sqinspect" ] && [ "$(readlink "$BIN_DIR/sqinspect" || true)" != "$LAUNCHER" ]; then

@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
 done
 [ -f "$PREFIX/install.env" ] || die "$PREFIX is not an SQ-Inspect installation (no install.env)"
 # Written by install.sh: KEY='value' lines only.
-INSTALLED_VERSION= MODE= DATA= CONFIG= BIN_LINK= DESKTOP_FILE= ICON_FILE= GROUP= GROUP_CREATED=0
+INSTALLED_VERSION='' MODE='' DATA='' CONFIG='' BIN_LINK='' DESKTOP_FILE='' ICON_FILE='' GROUP='' GROUP_CREATED=0
 # shellcheck source=/dev/null
 . "$PREFIX/install.env"
 [ "$PREFIX" = "$(cd "$PREFIX" && pwd)" ] || PREFIX=$(cd "$PREFIX" && pwd)
@@ -57,7 +57,7 @@ done
 if [ -n "$DESKTOP_FILE" ] && command -v update-desktop-database >/dev/null; then
     update-desktop-database -q "$(dirname "$DESKTOP_FILE")" 2>/dev/null || true
 fi
-rm -rf "${PREFIX:?}/releases" "$PREFIX/current" "$PREFIX/bin" "$PREFIX/share" "$PREFIX/.install.lock"
+rm -rf "${PREFIX:?}/releases" "${PREFIX:?}/current" "${PREFIX:?}/bin" "${PREFIX:?}/share" "${PREFIX:?}/.install.lock"
 rm -f "$PREFIX/install.env" "$PREFIX/uninstall.sh"
 rmdir "$PREFIX" 2>/dev/null || say "  left $PREFIX in place: it holds files the installer did not put there"
 
