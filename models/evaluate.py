@@ -1,5 +1,6 @@
 """`sqinspect eval`: the full self-questioning inspection on every image of a data set, graded
-against the ground truth.
+against the ground truth. The model is a checkpoint (PyTorch reference) or an exported bundle
+(the product's ONNX Runtime engine; no torch needed), graded the same way.
 
 Per image: one inspection (description, K sampled self-questions and their answers, verdict
 probability) plus a fixed set of probe questions drawn from the ground truth (the same kinds as
@@ -17,7 +18,6 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from models.inspect import Inspector, read_image
 from models.metrics import rates_at, roc_auc
 from models.synth.questions import (
     answer_is_correct,
@@ -28,7 +28,7 @@ from models.synth.questions import (
 )
 from models.synth.lexicon import normalise
 from models.synth.text import conversation
-from models.train.data import read_groundtruth
+from models.synth.dataset import read_groundtruth, read_image
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +39,56 @@ def probe_questions(gt: dict, seed: int) -> list[str]:
     return [t["value"] for t in turns[2::2]]
 
 
-def evaluate(checkpoint: Path, data_dir: Path, *, num_questions: int = 4, limit: int | None = None,
+class CheckpointModel:
+    """The PyTorch reference (models/inspect.py) on a checkpoint folder."""
+
+    def __init__(self, checkpoint: Path):
+        from models.inspect import Inspector
+
+        self.inspector = Inspector(checkpoint)
+        self.threshold = float(self.inspector.settings["threshold"])
+        self.kind = "checkpoint"
+
+    def inspect(self, image: np.ndarray, num_questions: int, seed: int):
+        return self.inspector.inspect(image, num_questions=num_questions, seed=seed)
+
+    def ask(self, image: np.ndarray, description: str, questions: list[str]) -> list[str]:
+        """Answers to questions asked by the user after the model's own description, batched."""
+        i = self.inspector
+        history = i.describe_prefix(description)
+        prompts = [i.question_prompt(history, q, role=i.template.user) for q in questions]
+        return i.generate(prompts, i.pixels(image), i.settings["max_answer_tokens"]) if prompts else []
+
+
+class BundleModel:
+    """The product runtime (ONNX Runtime) on an exported bundle."""
+
+    def __init__(self, bundle: Path):
+        from app.runtime import Engine, Pipeline
+
+        self.pipeline = Pipeline(Engine(bundle))
+        self.threshold = self.pipeline.threshold
+        self.kind = f"bundle ({self.pipeline.engine.bundle.manifest['precision']})"
+
+    def inspect(self, image: np.ndarray, num_questions: int, seed: int):
+        return self.pipeline.inspect(image, num_questions=num_questions, seed=seed)
+
+    def ask(self, image: np.ndarray, description: str, questions: list[str]) -> list[str]:
+        return self.pipeline.ask(image, description, questions)
+
+
+def open_model(path: Path):
+    """A bundle (manifest.json) or a checkpoint folder (config.json)."""
+    path = Path(path)
+    if (path / "manifest.json").is_file():
+        return BundleModel(path)
+    return CheckpointModel(path)
+
+
+def evaluate(model_dir: Path, data_dir: Path, *, num_questions: int = 4, limit: int | None = None,
              seed: int = 0, threshold: float | None = None) -> dict:
-    inspector = Inspector(checkpoint)
-    threshold = float(inspector.settings["threshold"] if threshold is None else threshold)
+    model = open_model(model_dir)
+    threshold = float(model.threshold if threshold is None else threshold)
     gts = read_groundtruth(data_dir)[:limit]
     labels, scores = [], []
     correct: dict[str, list[bool]] = defaultdict(list)
@@ -51,7 +97,7 @@ def evaluate(checkpoint: Path, data_dir: Path, *, num_questions: int = 4, limit:
     claims_true: list[bool] = []
     for i, gt in enumerate(tqdm(gts, desc="eval", unit="img")):
         image = read_image(Path(data_dir) / gt["image"])
-        result = inspector.inspect(image, num_questions=num_questions, seed=seed + i)
+        result = model.inspect(image, num_questions, seed + i)
         labels.append(bool(gt["defective"]))
         scores.append(result.defect_probability)
 
@@ -62,10 +108,8 @@ def evaluate(checkpoint: Path, data_dir: Path, *, num_questions: int = 4, limit:
         correct["description"].append(answer_is_correct(parse_question("Describe this part."), gt, result.description))
 
         # Probe questions, batched: asked by the user after the model's own description.
-        history = inspector.describe_prefix(result.description)
         probes = [(q, p) for q in probe_questions(gt, seed + i) if (p := parse_question(q)) and p.type != "verdict"]
-        prompts = [inspector.question_prompt(history, q, role=inspector.template.user) for q, _ in probes]
-        answers = inspector.generate(prompts, inspector.pixels(image), inspector.settings["max_answer_tokens"]) if prompts else []
+        answers = model.ask(image, result.description, [q for q, _ in probes])
         for (q, parsed), a in zip(probes, answers):
             ok = answer_is_correct(parsed, gt, a)
             correct[parsed.type].append(ok)
@@ -92,6 +136,7 @@ def evaluate(checkpoint: Path, data_dir: Path, *, num_questions: int = 4, limit:
         },
         "description_accuracy": float(np.mean(claims_true)) if claims_true else float("nan"),
         "data": {"dir": str(data_dir)},
+        "model": {"path": str(model_dir), "kind": model.kind},
     }
 
 

@@ -12,13 +12,13 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
 from tokenizers import Tokenizer
 
 from models.conversation import IMAGE_PLACEHOLDER, Prompt, get_template, tokenize_prompt
 from models.modeling_sqllava import SQLlavaForConditionalGeneration
+from models.synth.dataset import read_image  # noqa: F401 (part of this module's API)
 from models.synth.questions import VERDICT_QUESTION  # one wording for training data and inference
 from models.train.preprocess import preprocess
 
@@ -156,13 +156,6 @@ class Inspector:
         ids = self._ids(self.question_prompt(text, self.settings["verdict_question"], role=t.user))
         logits = self.model(input_ids=ids, pixel_values=pixels).logits[0, -1]
         return torch.softmax(logits[[self.yes, self.no]].float(), dim=0)[0].item()
-
-
-def read_image(path: Path) -> np.ndarray:
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if image is None:
-        raise ValueError(f"{path}: not a readable image")
-    return image
 
 
 def choose_threshold(checkpoint: Path, val_dir: Path, limit: int = 300, recall: float = 0.98) -> float:

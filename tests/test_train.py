@@ -97,9 +97,29 @@ def test_eval_report_has_every_metric(trained, tmp_path):
     assert 0 <= report["answer_accuracy"]["overall"] <= 1
 
 
+def test_eval_of_the_exported_bundle_grades_like_the_checkpoint(trained, tmp_path):
+    """The bundle is graded on the product runtime; greedy parts (description, probe answers)
+    must grade exactly as the PyTorch reference does (sampled self-questions use another RNG)."""
+    out, work = trained
+    bundle = tmp_path / "bundle"
+    assert main(["export", str(out), str(bundle), "--eval-images", "2"]) == 0
+    reports = {}
+    for name, model in (("checkpoint", out), ("bundle", bundle)):
+        path = tmp_path / f"{name}.json"
+        assert main(["eval", str(model), "--data", str(work / "data" / "val"), "--json", str(path), "--limit", "3"]) == 0
+        reports[name] = json.loads(path.read_text())
+    ckpt, bund = reports["checkpoint"], reports["bundle"]
+    assert bund["model"]["kind"] == "bundle (fp32)" and ckpt["model"]["kind"] == "checkpoint"
+    assert bund["answer_counts"] == ckpt["answer_counts"]
+    greedy = [k for k in ckpt["answer_accuracy"] if k not in ("overall", "verdict")]
+    assert greedy and {k: bund["answer_accuracy"][k] for k in greedy} == {k: ckpt["answer_accuracy"][k] for k in greedy}
+    assert bund["description_accuracy"] == ckpt["description_accuracy"]
+    assert bund["threshold"] == pytest.approx(ckpt["threshold"])
+
+
 def test_eval_refuses_bad_paths(tmp_path, capsys):
     assert main(["eval", str(tmp_path), "--data", str(tmp_path), "--json", str(tmp_path / "r.json")]) == 2
-    assert "not a checkpoint folder" in capsys.readouterr().err
+    assert "neither a checkpoint folder" in capsys.readouterr().err
 
 
 def test_inspection_is_deterministic_for_a_seed(trained):

@@ -8,8 +8,9 @@ from app.errors import SQInspectError
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("eval", help="evaluate a checkpoint on a synthetic data set (verdict AUC, answers, self-questions)")
-    p.add_argument("model", type=Path, help="checkpoint folder")
+    p = subparsers.add_parser("eval", help="evaluate a checkpoint or a bundle on a synthetic data set "
+                                           "(verdict AUC, answers, self-questions)")
+    p.add_argument("model", type=Path, help="checkpoint folder (PyTorch reference) or exported bundle (ONNX Runtime)")
     p.add_argument("--data", type=Path, required=True, help="data set folder written by `sqinspect synth`")
     p.add_argument("--json", type=Path, required=True, help="write the report here")
     p.add_argument("--questions", type=int, default=4, help="self-questions per image (K)")
@@ -21,8 +22,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from models.evaluate import evaluate, write_report
 
-    if not (args.model / "config.json").is_file():
-        raise SQInspectError(f"{args.model}: not a checkpoint folder (no config.json)")
+    if not ((args.model / "config.json").is_file() or (args.model / "manifest.json").is_file()):
+        raise SQInspectError(f"{args.model}: neither a checkpoint folder (config.json) nor a bundle (manifest.json)")
     if not (args.data / "groundtruth.jsonl").is_file():
         raise SQInspectError(f"{args.data}: not a data set (no groundtruth.jsonl); make one with `sqinspect synth`")
     report = evaluate(args.model, args.data, num_questions=args.questions, limit=args.limit, seed=args.seed)

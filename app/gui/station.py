@@ -10,7 +10,6 @@ from PySide6.QtCore import QEvent, QMetaObject, QModelIndex, Qt, QThread, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,

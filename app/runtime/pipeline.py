@@ -119,6 +119,19 @@ class Pipeline:
         return generate(self.engine, cache, logits, greedy, max_new=max_new, stop_ids=self.stop,
                         pad_id=self.pad, keep=keep)
 
+    def ask(self, image_bgr: np.ndarray, description: str, questions: list[str]) -> list[str]:
+        """Greedy answers to questions a user asks after the model's description of the image
+        (evaluation probes), as one left-padded batch on the shared history KV."""
+        if not questions:
+            return []
+        e, p = self.engine, self.engine.prompts
+        _, prefix = self.prefill_prefix(e.image_features(e.preprocess(image_bgr)[None])[0])
+        history = p.history(description)
+        rows = [p.encode(p.ask(history, q)) for q in questions]
+        shared = min(min(common_prefix(prefix.tokens[0], r) for r in rows), min(len(r) for r in rows) - 1)
+        logits, batch = extend(e, prefix.truncate(shared).tile(len(rows)), [r[shared:] for r in rows], pad_id=self.pad)
+        return [p.decode(t) for t in self._greedy(batch, logits, self.max_answer).tokens]
+
     # -- one inspection ----------------------------------------------------------------------
     def inspect(self, image_bgr: np.ndarray, *, num_questions: int | None = None, seed: int = 0) -> Inspection:
         e, p = self.engine, self.engine.prompts

@@ -46,6 +46,10 @@ class Prompts:
     def answer(self, history: str, question: str) -> str:
         return f"{history}{self.vuser}: {question}{self.sep2}{self.sep}{self.assistant}:"
 
+    def ask(self, history: str, question: str) -> str:
+        """A question from the (human) user after the description, as evaluation probes ask it."""
+        return f"{history}{self.user}: {question}{self.sep}{self.assistant}:"
+
     def verdict(self, history: str, qa: list[dict]) -> str:
         text = history + "".join(f"{self.answer('', p['question'])} {p['answer']}{self.sep2}" for p in qa)
         return f"{text}{self.user}: {self.verdict_question}{self.sep}{self.assistant}:"

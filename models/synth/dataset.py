@@ -31,6 +31,20 @@ INFO_FILE = "info.json"
 _OWN = ("images", "masks", GT_FILE, INFO_FILE)
 
 
+def read_groundtruth(folder: Path) -> list[dict]:
+    """The ground-truth records of a data set written by write_dataset, in index order."""
+    with open(Path(folder) / GT_FILE, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def read_image(path: Path) -> np.ndarray:
+    """A data set's image as BGR uint8, as training and evaluation read it."""
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError(f"{path}: not a readable image")
+    return image
+
+
 def image_seed(seed: int, index: int) -> int:
     """The render seed of image `index` of a data set made with `seed` (independent streams per
     index, so neighbouring images are not correlated and any one can be rendered alone)."""

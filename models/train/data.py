@@ -6,7 +6,6 @@ is 1.2 GB), so the 2 cores spend their time on the model, not on PNG decoding.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -15,17 +14,12 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from models.synth.dataset import read_groundtruth  # noqa: F401 (re-exported for training)
 from models.synth.vocab import DEFECT_TYPES, LOCATIONS, MATERIALS, PART_TYPES
 from models.train.preprocess import preprocess
 
 log = logging.getLogger(__name__)
 MAX_COUNT = 24  # count head classes 0..MAX_COUNT-1
-
-
-def read_groundtruth(folder: Path) -> list[dict]:
-    path = Path(folder) / "groundtruth.jsonl"
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def count_of(gt: dict) -> int | None:

@@ -86,7 +86,7 @@ def run_stage(
                         writer.writeheader()
                 writer.writerow(row)
                 log_file.flush()
-                bar.set_postfix(loss=f"{float(losses['loss']):.3f}")
+                bar.set_postfix(loss=f"{float(losses['loss'].detach()):.3f}")
             if (step + 1) % checkpoint_every == 0 and step + 1 < steps:
                 _save(stage_dir, trainable, optimizer, step + 1)
     _save(stage_dir, trainable, optimizer, steps)
