@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from app.assets import SAMPLES
 from app.errors import SQInspectError
-
-SAMPLES = Path(__file__).resolve().parents[2] / "assets" / "samples"
 
 
 def register(subparsers) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from app.assets import TRANSLATIONS
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 log = logging.getLogger(__name__)
 
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "assets" / "translations"
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}  # each in its own language, as language menus do
 _installed: list[QTranslator] = []
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as settings_mod
+from app.assets import SAMPLE_VIDEO
 from app.gui import i18n
 from app.gui.history import ID_ROLE, HistoryModel, HistoryStrip
 from app.gui.result_panel import ResultPanel
@@ -33,7 +34,6 @@ from app.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
-SAMPLE_VIDEO = Path(__file__).resolve().parents[2] / "assets" / "samples" / "line.mp4"
 
 
 def camera_source(settings: Settings) -> str:

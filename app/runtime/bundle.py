@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.assets import ASSETS
 from app.runtime.errors import BundleError
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,7 @@ REQUIRED_KEYS = (
     "hidden_size", "vocab_size", "image_seq_length", "special_token_ids", "preprocessing", "templates",
     "generation", "verdict",
 )
-# Where the shipped bundles live (repo checkout or installed tree), in order of preference.
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+# The shipped bundles (in ASSETS: repo checkout or installed tree), in order of preference.
 DEFAULT_BUNDLES = ("default-fp32", "default-int8")
 ENV_BUNDLE = "SQINSPECT_BUNDLE"
 

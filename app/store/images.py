@@ -80,6 +80,12 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it; put it back at once
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temp file in the same folder, fsync, rename over `path`, fsync the folder:
     after a crash `path` is either absent or complete, never partial."""
@@ -89,6 +95,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         fsync_dir(parent.parent)
     fd, tmp = tempfile.mkstemp(dir=parent, prefix=TMP_PREFIX)
     try:
+        if hasattr(os, "fchmod"):
+            # mkstemp makes 0600; an image is as readable as any file the user creates, so QA
+            # and doctor under other accounts of the station group can open it.
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
