@@ -39,7 +39,7 @@ def register(subparsers) -> None:
     p.add_argument("--limit", type=int, metavar="N", help="use only the first N images")
     p.add_argument("--repeat", type=int, default=1, metavar="R", help="inspect each image R times with the engine (default 1)")
     p.add_argument("--provider", metavar="P", help="tensorrt, cuda or cpu (default: the first that really runs)")
-    p.add_argument("--threads", type=int, metavar="N", help="threads for ONNX Runtime and torch (default: 2)")
+    p.add_argument("--threads", type=int, metavar="N", help="threads for ONNX Runtime and torch (default: $SQINSPECT_THREADS or 1)")
     p.add_argument("--torch-threads", type=int, metavar="N",
                    help="torch threads for the reference (default: as --threads; on a busy machine 1 avoids "
                         "OpenMP oversubscription, which slows torch far more than ONNX Runtime)")

@@ -29,7 +29,7 @@ def register(subparsers) -> None:
     p.add_argument("--station", metavar="NAME", help="station name recorded with each inspection")
     p.add_argument("--lang", choices=("en", "ja"), help="language of the window")
     p.add_argument("--settings", type=Path, metavar="FILE", help="settings file (default: the platform's config folder)")
-    p.add_argument("--threads", type=int, default=0, metavar="N", help="ONNX Runtime threads (default 2)")
+    p.add_argument("--threads", type=int, default=0, metavar="N", help="ONNX Runtime threads (default: $SQINSPECT_THREADS or 1)")
     p.add_argument("--user", metavar="NAME",
                    help=f"sign in as NAME with the password in ${ENV_PASSWORD} (kiosk and --smoke); "
                         f"default ${ENV_USER}")

@@ -46,7 +46,7 @@ def register(subparsers) -> None:
     p.add_argument("--questions", type=int, metavar="K", help="self-questions per image (default: the bundle's)")
     p.add_argument("--seed", type=int, default=0, help="seed of the question sampling; same seed, same output (default 0)")
     p.add_argument("--provider", metavar="P", help="tensorrt, cuda or cpu (default: the first that really runs, in that order)")
-    p.add_argument("--threads", type=int, metavar="N", help="ONNX Runtime intra-op threads (default: $SQINSPECT_THREADS or 2)")
+    p.add_argument("--threads", type=int, metavar="N", help="ONNX Runtime intra-op threads (default: $SQINSPECT_THREADS or 1)")
     db = p.add_mutually_exclusive_group()
     db.add_argument("--db", type=Path, metavar="PATH", help="record each successful inspection in this database")
     db.add_argument("--record", action="store_true", help="record into the station's default database (see `sqinspect db info`)")
