@@ -191,11 +191,22 @@ def test_smoke_inspects_one_frame_and_stores_it(station_db, tmp_path):
     proc = _gui(["--smoke", "--db", str(station_db), "--user", "ann", "--camera", str(SAMPLES)], tmp_path,
                 SQINSPECT_PASSWORD="1234")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("smoke: inspection 1 stored")
+    assert proc.stdout.startswith("smoke: inspection 1 stored") and len(proc.stdout.splitlines()) == 1
     with Store(station_db) as store:
         page = store.find_inspections()
     assert page.total == 1 and page.rows[0]["operator"] == "ann"
     assert page.rows[0]["source"].startswith("camera:folder")
+
+
+def test_smoke_under_load_reports_the_view_rate(station_db, tmp_path):
+    proc = _gui(["--smoke", "--smoke-seconds", "3", "--db", str(station_db), "--user", "ann"], tmp_path,
+                SQINSPECT_PASSWORD="1234")
+    assert proc.returncode == 0, proc.stderr
+    summary = proc.stdout.splitlines()[1]
+    count = int(summary.split()[1])
+    assert "inspections in 3 s; view while inspecting: median" in summary
+    with Store(station_db) as store:
+        assert store.find_inspections().total == count >= 2  # every one of them stored
 
 
 @pytest.mark.parametrize("args, env, message", [

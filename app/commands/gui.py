@@ -36,6 +36,9 @@ def register(subparsers) -> None:
     p.add_argument("--smoke", action="store_true",
                    help="start the station, inspect one frame from the camera, store it, exit 0 (station check)")
     p.add_argument("--smoke-timeout", type=float, default=120.0, metavar="S", help="give up the smoke run after S seconds")
+    p.add_argument("--smoke-seconds", type=float, default=0.0, metavar="S",
+                   help="after the first inspection, inspect back to back for S seconds and report the view's "
+                        "frame rate meanwhile (a load check)")
     p.set_defaults(func=run)
 
 
@@ -103,23 +106,29 @@ def run(args) -> int:
     window = StationWindow(settings, db_path, user, threads=args.threads, settings_file=args.settings)
     window.show()
     if args.smoke:
-        return _smoke(app, window, args.smoke_timeout)
+        return _smoke(app, window, args.smoke_timeout, args.smoke_seconds)
     return app.exec()
 
 
-def _smoke(app, window, timeout_s: float) -> int:
-    """One inspection from the configured camera, stored; then a one-line report."""
+def _smoke(app, window, timeout_s: float, load_s: float = 0.0) -> int:
+    """One inspection from the configured camera, stored; then a one-line report. With load_s,
+    inspections go on back to back for that long and the view's frame rate is sampled meanwhile
+    (what the inspector sees while the model works)."""
+    import statistics
     import time
 
     from PySide6.QtCore import QTimer
 
-    outcome: dict = {}
+    outcome: dict = {"ids": []}
+    fps_samples: list[float] = []
     started = time.monotonic()
+    first_at: list[float] = []
 
     def poll() -> None:
-        if outcome:
+        if outcome.get("done"):
             return
-        if time.monotonic() - started > timeout_s:
+        now = time.monotonic()
+        if not first_at and now - started > timeout_s:
             why = ("the model did not load" if window.engine_info is None else
                    f"no camera picture ({window.camera_detail or window.capture.state})"
                    if window.capture.state != "live" else "the inspection did not finish")
@@ -127,26 +136,44 @@ def _smoke(app, window, timeout_s: float) -> int:
             return
         if window.engine_info is None and window.message.text():
             finish(error=f"smoke: {window.message.text()}")
-        elif not window.busy and window.engine_info is not None and window.capture.state == "live":
+            return
+        if first_at and now - first_at[0] >= load_s:
+            if not window.busy:  # let the inspection in flight land first, so every one is counted
+                finish()
+            return
+        if first_at and now - first_at[0] >= 2.0:  # the view's 2-s window is all under load
+            fps_samples.append(window.video.fps())
+        if not window.busy and window.engine_info is not None and window.capture.state == "live":
             window.trigger()
 
-    def finish(inspection_id: int | None = None, error: str | None = None) -> None:
-        outcome.update(id=inspection_id, error=error, fps=window.video.fps())
+    def stored(inspection_id: int) -> None:
+        outcome["ids"].append(inspection_id)
+        if not first_at:
+            first_at.append(time.monotonic())
+            outcome["fps"] = window.video.fps()
+        if load_s <= 0:
+            finish()
+
+    def finish(error: str | None = None) -> None:
+        outcome.update(done=True, error=error)
         window.close()
         app.quit()
 
-    window.inspection_stored.connect(lambda i: finish(inspection_id=i))
+    window.inspection_stored.connect(stored)
     window.inspection_failed.connect(lambda reason: finish(error=f"smoke: inspection failed: {reason}"))
     timer = QTimer(window)
     timer.timeout.connect(poll)
     timer.start(100)
     app.exec()
-    if outcome.get("error") or not outcome:
+    if outcome.get("error") or not outcome["ids"]:
         raise SQInspectError(outcome.get("error") or "smoke: the window closed before an inspection")
     result = window.result_panel.result or {}
-    fps = outcome["fps"]  # frames painted over the last 2 s, the inspection included
-    print(f"smoke: inspection {outcome['id']} stored in {window.db_path}: {result.get('verdict')} "
+    print(f"smoke: inspection {outcome['ids'][0]} stored in {window.db_path}: {result.get('verdict')} "
           f"(defect probability {result.get('defect_probability', 0):.4g}, model "
           f"{(result.get('latency_ms') or {}).get('total', 0):.0f} ms, camera {window.camera_detail}, "
-          f"view {fps:.0f} fps)")
+          f"view {outcome['fps']:.0f} fps)")
+    if load_s > 0 and fps_samples:
+        print(f"smoke: {len(outcome['ids'])} inspections in {load_s:.0f} s; view while inspecting: "
+              f"median {statistics.median(fps_samples):.1f} fps, lowest {min(fps_samples):.1f} fps "
+              f"({len(fps_samples)} samples)")
     return 0
