@@ -127,6 +127,8 @@ def render(out: Path, languages=("en", "ja")) -> list[Path]:
                 _settle(app, 1.0)
                 shots = {"station": station, "review": review, "settings": settings}
                 for name, widget in shots.items():
+                    if name == "station":
+                        _settle(app, 2.5)  # the status bar's frame rate counts the last 2 s of painting
                     if name == "review":
                         widget.tabs.setCurrentIndex(0) if hasattr(widget, "tabs") else None
                         _select_first(widget)
