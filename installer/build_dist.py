@@ -7,7 +7,7 @@ The archive (sq-inspect-VERSION-linux-x86_64.tar.gz) unpacks to one folder:
     install.sh  uninstall.sh        the installer (installer/linux/)
     wheels/                         the app's wheel and every runtime dependency (no torch)
     wheels-gpu/                     with --gpu: CUDA, cuDNN and TensorRT libraries as wheels
-    assets/bundles/default-fp32/    the default model bundle
+    assets/bundles/default-int8/    the default model bundle
     assets/samples/                 sample parts (and the sample video, when there is one)
     share/sq-inspect.svg            the icon
     README.md LICENSE.txt THIRD-PARTY-LICENSES.txt
@@ -49,7 +49,7 @@ log = logging.getLogger("build_dist")
 INSTALLER = ROOT / "installer"
 CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
 SOURCES = ("pyproject.toml", "README.md", "app", "export", "models")  # what the app's wheel is built from
-DEFAULT_BUNDLE = "default-fp32"
+DEFAULT_BUNDLE = "default-int8"  # the CPU stations' default; build the CUDA box with --bundle default-fp32
 DEFAULT_GLIBC = "2.34"  # PySide6 6.12's wheels need it; Ubuntu 22.04, Debian 12, RHEL 9 and newer have it
 DEB_PAYLOAD = "usr/lib/sq-inspect/dist"
 DEB_PREFIX = "/opt/sq-inspect"

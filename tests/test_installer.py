@@ -93,7 +93,7 @@ def test_archive_holds_the_runtime_and_no_torch(dist, unpacked):
     print(f"archive: {size / 2**20:.0f} MiB")
     for rel in ("install.sh", "uninstall.sh", "README.md", "LICENSE.txt", "THIRD-PARTY-LICENSES.txt",
                 "dist.json", "dist.env", "SHA256SUMS", "share/sq-inspect.svg",
-                "assets/bundles/default-fp32/manifest.json", "assets/samples/000000.png"):
+                "assets/bundles/default-int8/manifest.json", "assets/samples/000000.png"):
         assert (unpacked / rel).is_file(), rel
     assert os.access(unpacked / "install.sh", os.X_OK)
     wheels = sorted(p.name for p in (unpacked / "wheels").glob("*.whl"))

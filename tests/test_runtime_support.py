@@ -115,7 +115,7 @@ def test_default_bundle_found_in_assets(bundle, monkeypatch, tmp_path):
 
     monkeypatch.delenv(rb.ENV_BUNDLE, raising=False)
     monkeypatch.setattr(rb, "ASSETS", tmp_path / "assets")
-    shutil.copytree(bundle, tmp_path / "assets" / "bundles" / "default-int8")
-    assert rb.default_bundle_dir() == tmp_path / "assets" / "bundles" / "default-int8"
     shutil.copytree(bundle, tmp_path / "assets" / "bundles" / "default-fp32")
-    assert rb.open_bundle(None).path == tmp_path / "assets" / "bundles" / "default-fp32"
+    assert rb.default_bundle_dir() == tmp_path / "assets" / "bundles" / "default-fp32"
+    shutil.copytree(bundle, tmp_path / "assets" / "bundles" / "default-int8")  # the CPU default, when there
+    assert rb.open_bundle(None).path == tmp_path / "assets" / "bundles" / "default-int8"

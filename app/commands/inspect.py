@@ -41,7 +41,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders (searched recursively)")
     p.add_argument("--bundle", type=Path, metavar="DIR",
-                   help="model bundle (default: $SQINSPECT_BUNDLE, else assets/bundles/default-fp32, default-int8)")
+                   help="model bundle (default: $SQINSPECT_BUNDLE, else assets/bundles/default-int8, default-fp32)")
     p.add_argument("--json", default="-", metavar="FILE", help="write the JSON document here ('-': standard output, the default)")
     p.add_argument("--questions", type=int, metavar="K", help="self-questions per image (default: the bundle's)")
     p.add_argument("--seed", type=int, default=0, help="seed of the question sampling; same seed, same output (default 0)")

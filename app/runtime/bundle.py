@@ -29,7 +29,9 @@ REQUIRED_KEYS = (
     "generation", "verdict",
 )
 # The shipped bundles (in ASSETS: repo checkout or installed tree), in order of preference.
-DEFAULT_BUNDLES = ("default-fp32", "default-int8")
+# int8 first: on the CPU stations it is 1.4x faster than fp32 and grades the same on 2000
+# held-out parts (answers 0.689 vs 0.688, verdict AUC 0.825 vs 0.824). The CUDA box names fp32.
+DEFAULT_BUNDLES = ("default-int8", "default-fp32")
 ENV_BUNDLE = "SQINSPECT_BUNDLE"
 
 

@@ -25,7 +25,7 @@
 param(
     [string]$PythonVersion = "3.11.9",          # embeddable CPython shipped to the stations
     [string]$EmbedSha256 = "",                  # optional: expected sha256 of the embeddable zip
-    [string]$Bundle = "default-fp32",
+    [string]$Bundle = "default-int8",
     [string]$Out = "dist",
     [string]$Iscc = "",                         # path to ISCC.exe (default: Inno Setup 6's usual place)
     [switch]$Gpu                                # also the CUDA/cuDNN/TensorRT wheels (several GB)
