@@ -86,17 +86,24 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
             "Same stage-0 vision tower, tokenizer, data, steps and seeds; only the stage-2 objective and the",
             "projector differ.",
             "",
-            "| variant | n | verdict AUC | answers | hallucination | valid self-questions | distinct of 4 | description |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| variant | n | verdict AUC | recall / false alarm | answers | defect presence | hallucination "
+            "| valid self-questions | distinct of 4 | description |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for name, r in ablation.items():
             lines.append(
-                f"| {name} | {r['n_images']} | {_fmt(r['verdict_auc'])} | {_fmt(r['answer_accuracy']['overall'])} | "
+                f"| {name} | {r['n_images']} | {_fmt(r['verdict_auc'])} | "
+                f"{_fmt(r['recall_at_threshold'])} / {_fmt(r['false_alarm_at_threshold'])} | "
+                f"{_fmt(r['answer_accuracy']['overall'])} | {_fmt(r['answer_accuracy'].get('defect_presence'))} | "
                 f"{_fmt(r['hallucination_rate'])} | {_fmt(r['self_questions']['valid_rate'])} | "
                 f"{_fmt(r['self_questions']['distinct_per_image'])} | {_fmt(r['description_accuracy'])} |"
             )
     lines += ["", "Reproduce: `sqinspect train OUT --config models/configs/default.toml`, then",
-              "`sqinspect eval OUT --data HELDOUT --json report.json`.", ""]
+              "`sqinspect eval OUT --data HELDOUT --json report.json`."]
+    if ablation:
+        lines += ["Ablation models: `sqinspect train A --config models/configs/ablation_a.toml --work A.work "
+                  "--stage0-from OUT.work` (likewise `ablation_b.toml`), each evaluated on the same held-out set."]
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -1,0 +1,36 @@
+"""The default model's card is written from its eval reports: no number in it is typed by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from models.model_card import render_card
+
+MODEL = Path(__file__).resolve().parents[1] / "models" / "default_model"
+
+
+def _row(card: str, name: str) -> list[str]:
+    line = next(line for line in card.splitlines() if line.startswith(f"| {name} |"))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_card_tables_come_from_the_reports():
+    heldout = json.loads((MODEL / "eval-heldout.json").read_text())
+    ablation = {name: json.loads((MODEL / f"eval-ablation-{name}.json").read_text()) for name in ("a", "b")}
+    card = render_card(MODEL, heldout, {**ablation, "c": heldout})
+    assert _row(card, "verdict_auc")[1] == f"{heldout['verdict_auc']:.4f}"
+    assert _row(card, "defect_type")[1:] == [f"{heldout['answer_accuracy']['defect_type']:.4f}",
+                                             str(heldout["answer_counts"]["defect_type"])]
+    for name, report in {**ablation, "c": heldout}.items():
+        row = _row(card, name)
+        assert row[1] == str(report["n_images"]) and row[2] == f"{report['verdict_auc']:.4f}"
+        assert row[4] == f"{report['answer_accuracy']['overall']:.4f}"
+        assert row[7] == f"{report['self_questions']['valid_rate']:.4f}"
+
+
+def test_committed_card_shows_the_committed_ablation():
+    card = (MODEL / "README.md").read_text()
+    for name in ("a", "b"):
+        report = json.loads((MODEL / f"eval-ablation-{name}.json").read_text())
+        assert f"| {report['n_images']} | {report['verdict_auc']:.4f} |" in card
