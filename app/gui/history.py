@@ -70,7 +70,7 @@ class HistoryModel(QAbstractListModel):
             return item["thumb"]
         if role == Qt.DisplayRole:
             mark = "" if item["decided"] else " •"  # not decided yet
-            return f"#{item['id']} {verdict_label(item['verdict'])}{mark}"
+            return f"#{item['id']}{mark}\n{verdict_label(item['verdict'])}"  # two short lines fit the thumbnail's width
         if role == Qt.ToolTipRole:
             state = self.tr("decided") if item["decided"] else self.tr("no decision yet")
             return self.tr("Inspection #%1: %2, defect probability %3 (%4)").replace("%1", str(item["id"])) \
@@ -92,4 +92,8 @@ class HistoryStrip(QListView):
         self.setUniformItemSizes(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.setFixedHeight(THUMB + 2 * self.fontMetrics().height() + 16)
+        line = self.fontMetrics().height()
+        # Labels ("#1234 不合格 •") wrap under the thumbnail rather than being cut short.
+        self.setWordWrap(True)
+        self.setGridSize(QSize(THUMB + 24, THUMB + 2 * line + 12))
+        self.setFixedHeight(THUMB + 3 * line + 16)
