@@ -43,7 +43,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from app.runtime.bundle import ASSETS, CACHE_DIR, check_files, read_manifest, sha256_file  # noqa: E402
+from app.hashing import sha256_file  # noqa: E402
+from app.runtime.bundle import ASSETS, CACHE_DIR, check_files, read_manifest  # noqa: E402
 
 log = logging.getLogger("build_dist")
 INSTALLER = ROOT / "installer"

@@ -1,12 +1,12 @@
 """The shipped default bundles are the committed default model's, verified, and not stale."""
 
-import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
 from app.cli import main
+from app.hashing import sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKPOINT = ROOT / "models" / "default_model"
@@ -14,18 +14,10 @@ BUNDLES = [ROOT / "assets" / "bundles" / name for name in ("default-fp32", "defa
 SAMPLES = sorted((ROOT / "assets" / "samples").glob("*.png"))[:2]
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 @pytest.mark.parametrize("bundle", BUNDLES, ids=lambda p: p.name)
 def test_bundle_was_exported_from_the_committed_checkpoint(bundle):
     manifest = json.loads((bundle / "manifest.json").read_text())
-    assert manifest["provenance"]["source_checkpoint_sha256"] == sha256(CHECKPOINT / "model.safetensors")
+    assert manifest["provenance"]["source_checkpoint_sha256"] == sha256_file(CHECKPOINT / "model.safetensors")
     meta = json.loads((CHECKPOINT / "sqinspect.json").read_text())
     assert manifest["verdict"]["threshold"] == pytest.approx(meta["inspection"]["threshold"])
 

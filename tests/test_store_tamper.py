@@ -75,7 +75,9 @@ CASES = {
                              "audit log: record 8 was altered"),
     "delete an audit record": (["DELETE FROM audit_log WHERE id = 6"], "audit log: record 6 is missing"),
     "delete the newest audit records": (["DELETE FROM audit_log WHERE id >= 10"], "the newest records were deleted"),
-    "edit an audit hash": (["UPDATE audit_log SET hash = 'f' || substr(hash, 2) WHERE id = 9"],
+    # Change the first hex digit whatever it is ('f' || ... left a hash starting with 'f' unchanged: 1 run in 16).
+    "edit an audit hash": (["UPDATE audit_log SET hash = (CASE WHEN substr(hash, 1, 1) = 'f' THEN 'e' ELSE 'f' END)"
+                            " || substr(hash, 2) WHERE id = 9"],
                            "record 9 was altered"),
 }
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from app.errors import SQInspectError
-from app.runtime.bundle import sha256_file
+from app.hashing import sha256_file
 
 log = logging.getLogger(__name__)
 

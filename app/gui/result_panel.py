@@ -94,7 +94,6 @@ class ResultPanel(QWidget):
         self.qa.setSelectionMode(QTableView.NoSelection)
         self.qa.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.latency = QLabel()
-        self.latency.setForegroundRole(self.latency.foregroundRole())
         self.decision_state = QLabel()
         self.decision_state.setWordWrap(True)
         self.accept_button, self.override_button, self.reject_button = QPushButton(), QPushButton(), QPushButton()

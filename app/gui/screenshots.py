@@ -130,29 +130,22 @@ def render(out: Path, languages=("en", "ja")) -> list[Path]:
                     if name == "station":
                         _settle(app, 2.5)  # the status bar's frame rate counts the last 2 s of painting
                     if name == "review":
-                        widget.tabs.setCurrentIndex(0) if hasattr(widget, "tabs") else None
-                        _select_first(widget)
+                        widget.tabs.setCurrentIndex(0)
+                        widget.table.selectRow(0)
                     _settle(app)
                     path = out / f"{name}-{lang}.png"
                     widget.grab().save(str(path))
                     written.append(path)
-                if hasattr(review, "tabs"):
-                    review.tabs.setCurrentIndex(review.tabs.count() - 1)
-                    _settle(app, 0.5)
-                    path = out / f"review-charts-{lang}.png"
-                    review.grab().save(str(path))
-                    written.append(path)
+                review.tabs.setCurrentIndex(review.tabs.indexOf(review.charts))
+                _settle(app, 0.5)
+                path = out / f"review-charts-{lang}.png"
+                review.grab().save(str(path))
+                written.append(path)
             settings.close()
         i18n.set_language("en")
         review.close()
         station.close()
     return written
-
-
-def _select_first(review) -> None:
-    view = getattr(review, "table", None)
-    if view is not None and view.model() is not None and view.model().rowCount() > 0:
-        view.selectRow(0)
 
 
 def main(argv: list[str] | None = None) -> None:

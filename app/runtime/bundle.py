@@ -16,6 +16,7 @@ from pathlib import Path
 
 from app.assets import ASSETS
 from app.runtime.errors import BundleError
+from app.hashing import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +36,6 @@ DEFAULT_BUNDLES = ("default-int8", "default-fp32")
 ENV_BUNDLE = "SQINSPECT_BUNDLE"
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass

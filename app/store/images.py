@@ -60,12 +60,6 @@ def relative_path(sha256: str, ext: str) -> str:
     return f"{sha256[:2]}/{sha256}.{ext}"
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def fsync_dir(path: Path) -> None:

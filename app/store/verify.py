@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
+from app.hashing import sha256_file
 from app.store import audit, entities, images
 from app.store.errors import VerificationFailed
 from app.store.schema import PROTECTED_TRIGGERS, migration_names, migrations
@@ -81,7 +82,7 @@ def problems(store, *, check_images: bool = True, anchor: tuple[int, str] | None
                     yield f"image of inspection {row['id']} has an invalid file name: {row['image_file']!r}"
                 elif not path.is_file():
                     yield f"image of inspection {row['id']} is missing: {path}"
-                elif images.sha256_file(path) != row["image_sha256"]:
+                elif sha256_file(path) != row["image_sha256"]:
                     yield f"image of inspection {row['id']} does not match its sha256: {path}"
                 checked += 1
             counts["images"] = checked
