@@ -122,7 +122,7 @@ def build_app_wheel(out: Path, work: Path) -> Path:
         raise BuildError(f"expected one app wheel, got {[w.name for w in wheels]}")
     with zipfile.ZipFile(wheels[0]) as zf:
         names = zf.namelist()
-    for needed in ("app/cli.py", "export/verify.py"):
+    for needed in ("app/cli.py", "app/runtime/verify.py"):
         if needed not in names:
             raise BuildError(f"{wheels[0].name} lacks {needed}")
     return wheels[0]

@@ -40,8 +40,10 @@ class ConvStem(nn.Module):
         super().__init__()
         layers: list[nn.Module] = []
         c = in_channels
+        self.stage_ends: list[int] = []  # index in `layers` of each stride's last module
         for out in channels:
             layers += [nn.Conv2d(c, out, 3, stride=2, padding=1, bias=False), nn.GroupNorm(8, out), nn.GELU()]
+            self.stage_ends.append(len(layers) - 1)
             c = out
         layers.append(nn.Conv2d(c, hidden, 1))
         self.layers = nn.Sequential(*layers)

@@ -131,8 +131,8 @@ def test_verify_passes(bundle_fp32, bundle_int8, capsys):
 
 
 def test_verify_runs_without_torch(bundle_int8):
-    # Block the training stack: verify must need only onnxruntime, numpy and tokenizers.
-    code = ("import sys\nfor m in ('torch', 'transformers', 'onnx', 'models'): sys.modules[m] = None\n"
+    # Block the training stack and the exporter: verify must need only the runtime (DESIGN.md).
+    code = ("import sys\nfor m in ('torch', 'transformers', 'onnx', 'models', 'export'): sys.modules[m] = None\n"
             f"from app.cli import main\nsys.exit(main(['verify', {str(bundle_int8)!r}]))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -162,6 +162,17 @@ def test_verify_fails_on_wrong_format_version(bundle_fp32, tmp_path, capsys):
     assert main(["verify", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "manifest.json" in err and "format_version 99" in err
+
+
+def test_verify_fails_when_the_graphs_no_longer_generate_what_was_exported(bundle_fp32, tmp_path, capsys):
+    bad = _copy(bundle_fp32, tmp_path)
+    m = _manifest(bad)
+    m["smoke"]["tokens"][0] = (m["smoke"]["tokens"][0] + 1) % m["vocab_size"]
+    m["smoke"]["margins"][0] = 1.0  # a clear winner at export: no near-tie excuse
+    (bad / "manifest.json").write_text(json.dumps(m))
+    assert main(["verify", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "decoder.onnx" in err and "smoke generation differs from the export at step 0" in err
 
 
 def test_verify_fails_on_missing_file(bundle_fp32, tmp_path, capsys):
@@ -221,7 +232,7 @@ def test_ort_pipeline_decode_matches_prefill(bundle_fp32):
 
 
 def test_build_engines_without_gpu_names_what_is_missing(bundle_fp32, capsys):
-    from export.engines import probe_provider
+    from app.runtime.engines import probe_provider
 
     if probe_provider("TensorrtExecutionProvider", bundle_fp32 / "embedding.onnx")[0]:
         pytest.skip("TensorRT works on this machine")
@@ -235,7 +246,7 @@ def test_build_engines_without_gpu_names_what_is_missing(bundle_fp32, capsys):
 def test_engine_profiles_from_manifest(bundle_fp32):
     from tokenizers import Tokenizer
 
-    from export.engines import profiles
+    from app.runtime.engines import profiles
 
     m = _manifest(bundle_fp32)
     shapes, seq_max = profiles(m, Tokenizer.from_file(str(bundle_fp32 / "tokenizer.json")))

@@ -22,8 +22,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from export.engines import EngineError, build_engines
-    from export.manifest import BundleError
+    from app.runtime.engines import EngineError, build_engines
+    from app.runtime.errors import BundleError
 
     if args.workspace_gb <= 0:
         raise SQInspectError("--workspace-gb must be positive")

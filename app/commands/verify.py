@@ -18,9 +18,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    # Torch-free modules, imported lazily like every verb's implementation.
-    from export.manifest import BundleError
-    from export.verify import verify_bundle
+    from app.runtime.errors import BundleError
+    from app.runtime.verify import verify_bundle
 
     try:
         summary = verify_bundle(args.bundle)

@@ -296,8 +296,8 @@ class Doctor:
         return default_bundle_dir()
 
     def check_bundle(self) -> Check:
-        from export.manifest import BundleError
-        from export.verify import verify_bundle
+        from app.runtime.errors import BundleError
+        from app.runtime.verify import verify_bundle
 
         folder = self._bundle_dir()
         if folder is None:

@@ -73,7 +73,7 @@ def session_options(threads: int):
 
 
 @contextlib.contextmanager
-def _captured_native_output():
+def captured_native_output():
     """What ONNX Runtime's C++ side prints while a provider is tried (it bypasses sys.stderr)."""
     sys.stdout.flush()
     sys.stderr.flush()
@@ -210,7 +210,7 @@ class Engine:
                 except Exception as exc:  # ORT's own exception types
                     raise BundleError(f"{path}: does not load in ONNX Runtime ({str(exc).splitlines()[0]})") from None
                 continue
-            with _captured_native_output() as native:
+            with captured_native_output() as native:
                 error = ""
                 try:
                     sessions[graph] = ort.InferenceSession(path, opts, providers=providers)

@@ -55,6 +55,15 @@ class StageConfig:
 
 
 @dataclass
+class VisionStageConfig(StageConfig):
+    """Stage 0 (vision tower on the ground truth) has a few settings of its own."""
+
+    defect_patch_weight: float = 5.0  # loss weight of defect patches against clean ones
+    stem_grids: list[int] = field(default_factory=list)  # conv-stem resolutions with their own defect map
+    augment: bool = False  # random 90-degree turns and mirrors, labels turned alike
+
+
+@dataclass
 class LoopConfig:
     checkpoint_every: int = 250
     log_every: int = 10
@@ -67,7 +76,7 @@ class TrainConfig:
     data: DataConfig = field(default_factory=DataConfig)
     tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
-    stage0: StageConfig = field(default_factory=StageConfig)
+    stage0: VisionStageConfig = field(default_factory=VisionStageConfig)
     stage1: StageConfig = field(default_factory=StageConfig)
     stage2: StageConfig = field(default_factory=StageConfig)
     train: LoopConfig = field(default_factory=LoopConfig)

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from models.synth.masks import mask_to_grid
 from models.synth.dataset import read_groundtruth  # noqa: F401 (re-exported for training)
 from models.synth.vocab import DEFECT_TYPES, LOCATIONS, MATERIALS, PART_TYPES
 from models.train.preprocess import preprocess
@@ -30,12 +31,15 @@ def count_of(gt: dict) -> int | None:
 class SynthImages:
     """Preprocessed pixels, per-patch defect labels and global labels of every image."""
 
-    def __init__(self, folder: Path, image_size: int, grid: int, limit: int | None = None):
+    def __init__(self, folder: Path, image_size: int, grid: int, limit: int | None = None,
+                 stem_grids: tuple[int, ...] = ()):
         self.folder = Path(folder)
         self.gts = read_groundtruth(self.folder)[:limit]
         n = len(self.gts)
         self.pixels = torch.empty(n, 3, image_size, image_size, dtype=torch.float16)
         self.patch_labels = torch.zeros(n, grid * grid, dtype=torch.long)
+        # Finer defect maps for the conv stem's own supervision (stage 0), uint8 to keep them small.
+        self.stem_labels = {g: torch.zeros(n, g * g, dtype=torch.uint8) for g in stem_grids}
         for i, gt in enumerate(tqdm(self.gts, desc=f"loading {self.folder.name}", unit="img", leave=False)):
             image = cv2.imread(str(self.folder / gt["image"]), cv2.IMREAD_COLOR)
             mask = cv2.imread(str(self.folder / gt["mask"]), cv2.IMREAD_UNCHANGED)
@@ -43,6 +47,8 @@ class SynthImages:
                 raise ValueError(f"cannot read image or mask of {gt['image']}")
             self.pixels[i] = torch.from_numpy(preprocess(image, image_size))
             self.patch_labels[i] = torch.from_numpy(patch_defect_labels(mask, grid))
+            for g, labels in self.stem_labels.items():
+                labels[i] = torch.from_numpy(patch_defect_labels(mask, g))
         self.part = torch.tensor([PART_TYPES.index(g["part"]) for g in self.gts])
         self.material = torch.tensor([MATERIALS.index(g["material"]) for g in self.gts])
         self.defective = torch.tensor([float(g["defective"]) for g in self.gts])
@@ -59,14 +65,7 @@ class SynthImages:
 
 
 def patch_defect_labels(mask: np.ndarray, grid: int) -> np.ndarray:
-    """Mask (0 = clean, k = DEFECT_TYPES[k-1]) -> one label per patch: the defect covering most
-    of the patch, or 0. Any defect pixel counts: a 1-px scratch must still mark its patch."""
-    h, w = mask.shape[:2]
-    ph, pw = h // grid, w // grid
-    cells = mask[: ph * grid, : pw * grid].reshape(grid, ph, grid, pw).transpose(0, 2, 1, 3).reshape(grid * grid, -1)
-    labels = np.zeros(grid * grid, dtype=np.int64)
-    for i, cell in enumerate(cells):
-        values = cell[cell > 0]
-        if values.size:
-            labels[i] = np.bincount(values).argmax()
-    return labels
+    """Mask (0 = clean, k = DEFECT_TYPES[k-1]) -> one label per patch, row-major: the defect
+    covering most of the patch, or 0. Any defect pixel counts: a 1-px scratch must still mark
+    its patch."""
+    return mask_to_grid(mask, grid, min_pixels=1).reshape(-1).astype(np.int64)

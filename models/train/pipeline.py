@@ -29,7 +29,7 @@ from models.train.config import TrainConfig
 from models.train.data import SynthImages, read_groundtruth
 from models.train.loop import run_stage
 from models.train.preprocess import preprocessing_spec
-from models.train.stage0 import VisionPretrainHeads, stage0_losses, stage0_metrics
+from models.train.stage0 import VisionPretrainHeads, dihedral, stage0_losses, stage0_metrics, StemTaps
 from models.vision_tower import ConvStemCLIPVisionConfig
 
 log = logging.getLogger(__name__)
@@ -171,16 +171,18 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     model = SQLlavaForConditionalGeneration(config).to(device)
     grid = cfg.data.image_size // cfg.model.patch_size
-    train_data = SynthImages(train_dir, cfg.data.image_size, grid)
+    s0 = cfg.stage0
+    stem_grids = tuple(s0.stem_grids)
+    train_data = SynthImages(train_dir, cfg.data.image_size, grid, stem_grids=stem_grids)
     val_data = SynthImages(val_dir, cfg.data.image_size, grid)
     layer = cfg.model.vision_feature_layer
     loop = dict(out_dir=work_dir, checkpoint_every=cfg.train.checkpoint_every, log_every=cfg.train.log_every)
 
     # Stage 0: the vision tower alone, on the ground truth.
     tower: CLIPVisionModel = model.model.vision_tower
-    heads = VisionPretrainHeads(config.vision_config.hidden_size).to(device)
+    taps = StemTaps(tower, cfg.data.image_size, stem_grids)
+    heads = VisionPretrainHeads(config.vision_config.hidden_size, taps.channels).to(device)
     stage0_module = torch.nn.ModuleDict({"tower": tower, "heads": heads})
-    s0 = cfg.stage0
 
     def stage0_step(step: int):
         g = torch.Generator().manual_seed(cfg.seed + step)
@@ -190,11 +192,14 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
             "part": train_data.part[idx], "material": train_data.material[idx], "count": train_data.count[idx],
             "defect_types": train_data.defect_types[idx], "locations": train_data.locations[idx],
             "defective": train_data.defective[idx],
-        }
-        return stage0_losses(tower, heads, to_device(batch, device), layer)
+        } | {f"stem_labels_{grid}": train_data.stem_labels[grid][idx] for grid in stem_grids}
+        if s0.augment:
+            batch = dihedral(batch, g)
+        return stage0_losses(tower, heads, to_device(batch, device), layer, taps.outputs, s0.defect_patch_weight)
 
     run_stage("stage0", stage0_module, [{"params": list(stage0_module.parameters()), "lr": s0.lr}], stage0_step,
               steps=s0.steps, weight_decay=s0.weight_decay, **loop)
+    taps.remove()
     vision_metrics = stage0_metrics(tower, heads, val_data, layer)
     log.info("stage 0 held-out: %s", vision_metrics)
     (work_dir / "stage0" / "metrics.json").write_text(json.dumps(vision_metrics, indent=2))

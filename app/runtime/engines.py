@@ -14,42 +14,19 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from export.manifest import CACHE_DIR, GRAPH_NAMES, BundleError, load_bundle_manifest
-from export.ort_pipeline import describe_prompt, encode_prompt, verdict_prompt
+from app.runtime.bundle import CACHE_DIR, GRAPH_NAMES, open_bundle
+from app.runtime.engine import captured_native_output
+from app.runtime.errors import BundleError
+from app.runtime.prompt import Prompts
 
 
 class EngineError(Exception):
     """TensorRT engines cannot be built here; the message says what is missing."""
-
-
-@contextlib.contextmanager
-def _captured_native_output():
-    """Collect what ONNX Runtime's C++ side writes to stdout/stderr (it bypasses sys.stderr)."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    with tempfile.TemporaryFile(mode="w+b") as sink:
-        saved = os.dup(1), os.dup(2)
-        os.dup2(sink.fileno(), 1)
-        os.dup2(sink.fileno(), 2)
-        text: list[str] = []
-        try:
-            yield text
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            os.close(saved[0])
-            os.close(saved[1])
-            sink.seek(0)
-            text.append(sink.read().decode("utf-8", "replace"))
 
 
 def _reason(log: str) -> str:
@@ -72,7 +49,7 @@ def probe_provider(name: str, model_path: Path, options: dict | None = None) -> 
 
     if name not in ort.get_available_providers():
         return False, f"this onnxruntime build ({ort.__version__}) has no {name}; install onnxruntime-gpu"
-    with _captured_native_output() as log, contextlib.redirect_stdout(sys.stderr):
+    with captured_native_output() as log, contextlib.redirect_stdout(sys.stderr):
         try:
             session = ort.InferenceSession(str(model_path), providers=[(name, options or {}), "CPUExecutionProvider"])
             ok = name in session.get_providers()
@@ -95,11 +72,9 @@ def working_gpu_providers(model_path: Path) -> dict[str, str]:
 
 def max_prompt_tokens(manifest: dict, tokenizer) -> int:
     """Tokens of the longest prompt an inspection builds: description, K question/answer turns, verdict."""
-    g, tpl, sp = manifest["generation"], manifest["templates"], manifest["special_token_ids"]
-    enc = dict(bos_id=sp["bos"], image_token_id=sp["image"], image_seq_length=manifest["image_seq_length"])
+    g, p = manifest["generation"], Prompts(manifest, tokenizer)
     qa = [{"question": "", "answer": ""}] * g["num_questions"]
-    scaffold = encode_prompt(tokenizer, verdict_prompt(tpl["conversation"], tpl["describe_question"], "", qa,
-                                                       tpl["verdict_question"]), **enc)
+    scaffold = p.encode(p.verdict(p.history(""), qa))
     generated = g["max_description_tokens"] + g["num_questions"] * (g["max_question_tokens"] + g["max_answer_tokens"])
     total = len(scaffold) + generated + 8  # a few tokens of slack for merges at the joins
     total = -(-total // 64) * 64  # round up: engines like aligned maxima
@@ -113,10 +88,8 @@ def profiles(manifest: dict, tokenizer) -> tuple[dict[str, dict[str, str]], int]
     size = manifest["preprocessing"]["size"]
     hidden, kv, d = manifest["hidden_size"], manifest["num_kv_heads"], manifest["head_dim"]
     seq_max = max_prompt_tokens(manifest, tokenizer)
-    sp = manifest["special_token_ids"]
-    prefix = len(encode_prompt(tokenizer, describe_prompt(manifest["templates"]["conversation"],
-                                                           manifest["templates"]["describe_question"]),
-                               bos_id=sp["bos"], image_token_id=sp["image"], image_seq_length=manifest["image_seq_length"]))
+    p = Prompts(manifest, tokenizer)
+    prefix = len(p.encode(p.describe()))
 
     def shapes(dims: dict[str, tuple]) -> str:
         return ",".join(f"{name}:{'x'.join(str(v) for v in shape)}" for name, shape in dims.items())
@@ -144,7 +117,7 @@ def build_engines(bundle: Path, *, fp16: bool = False, workspace_gb: float = 4.0
     from tokenizers import Tokenizer
 
     bundle = Path(bundle)
-    manifest = load_bundle_manifest(bundle)
+    manifest = open_bundle(bundle).manifest
     tick = progress or (lambda name: None)
     smallest = bundle / manifest["graphs"]["embedding"]["file"]
     status = working_gpu_providers(smallest)
@@ -169,7 +142,7 @@ def build_engines(bundle: Path, *, fp16: bool = False, workspace_gb: float = 4.0
             "trt_profile_max_shapes": shapes[name]["max"],
             "trt_engine_cache_prefix": f"{name}_{'fp16' if fp16 else 'fp32'}",
         }
-        with _captured_native_output() as log:
+        with captured_native_output() as log:
             try:
                 # Building happens when the session is created with explicit profiles.
                 session = ort.InferenceSession(str(bundle / manifest["graphs"][name]["file"]),
