@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.doctor import tiny_onnx
-from app.runtime.engine import AUTO_ORDER, CPU, SHORT, _captured_native_output, _why
+from app.runtime.engine import AUTO_ORDER, CPU, SHORT, captured_native_output, _why
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def probe_provider(full_name: str, *, threads: int = 1) -> ProviderResult:
     error = ""
     t0 = time.perf_counter()
     printed = io.StringIO()  # onnxruntime's Python side prints "EP Error" messages too
-    with _captured_native_output() as native, contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+    with captured_native_output() as native, contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
         try:
             session = ort.InferenceSession(tiny_onnx.model_bytes(), opts, providers=[full_name])
             t1 = time.perf_counter()

@@ -15,6 +15,7 @@ import torch
 from tqdm import tqdm
 
 from models.synth.masks import mask_to_grid
+from models.synth.render import location_of
 from models.synth.dataset import read_groundtruth  # noqa: F401 (re-exported for training)
 from models.synth.vocab import DEFECT_TYPES, LOCATIONS, MATERIALS, PART_TYPES
 from models.train.preprocess import preprocess
@@ -38,6 +39,7 @@ class SynthImages:
         n = len(self.gts)
         self.pixels = torch.empty(n, 3, image_size, image_size, dtype=torch.float16)
         self.patch_labels = torch.zeros(n, grid * grid, dtype=torch.long)
+        self.patch_locations = torch.zeros(n, grid * grid, dtype=torch.long)
         # Finer defect maps for the conv stem's own supervision (stage 0), uint8 to keep them small.
         self.stem_labels = {g: torch.zeros(n, g * g, dtype=torch.uint8) for g in stem_grids}
         for i, gt in enumerate(tqdm(self.gts, desc=f"loading {self.folder.name}", unit="img", leave=False)):
@@ -47,6 +49,7 @@ class SynthImages:
                 raise ValueError(f"cannot read image or mask of {gt['image']}")
             self.pixels[i] = torch.from_numpy(preprocess(image, image_size))
             self.patch_labels[i] = torch.from_numpy(patch_defect_labels(mask, grid))
+            self.patch_locations[i] = torch.from_numpy(patch_location_labels(gt["part_bbox"], image_size, grid))
             for g, labels in self.stem_labels.items():
                 labels[i] = torch.from_numpy(patch_defect_labels(mask, g))
         self.part = torch.tensor([PART_TYPES.index(g["part"]) for g in self.gts])
@@ -69,3 +72,21 @@ def patch_defect_labels(mask: np.ndarray, grid: int) -> np.ndarray:
     covering most of the patch, or 0. Any defect pixel counts: a 1-px scratch must still mark
     its patch."""
     return mask_to_grid(mask, grid, min_pixels=1).reshape(-1).astype(np.int64)
+
+
+def patch_location_labels(part_bbox, image_size: int, grid: int) -> np.ndarray:
+    """Per patch, row-major: 0 off the part's bounding box, else 1 + the LOCATIONS index of the
+    3x3 cell of the part (the grid the ground truth names defect locations on) under the patch
+    centre. A token that knows where on the part it sits lets the LLM name a defect's location
+    by finding the defect's token."""
+    step = image_size / grid
+    labels = np.zeros(grid * grid, dtype=np.int64)
+    if not part_bbox:
+        return labels
+    x0, y0, x1, y1 = part_bbox
+    for r in range(grid):
+        for c in range(grid):
+            cx, cy = (c + 0.5) * step, (r + 0.5) * step
+            if x0 <= cx < x1 and y0 <= cy < y1:
+                labels[r * grid + c] = 1 + LOCATIONS.index(location_of(cx, cy, part_bbox))
+    return labels

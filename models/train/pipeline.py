@@ -29,7 +29,7 @@ from models.train.config import TrainConfig
 from models.train.data import SynthImages, read_groundtruth
 from models.train.loop import run_stage
 from models.train.preprocess import preprocessing_spec
-from models.train.stage0 import VisionPretrainHeads, dihedral, stage0_losses, stage0_metrics, StemTaps
+from models.train.stage0 import VisionPretrainHeads, random_dihedral, stage0_losses, stage0_metrics, StemTaps
 from models.vision_tower import ConvStemCLIPVisionConfig
 
 log = logging.getLogger(__name__)
@@ -191,10 +191,10 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
             "pixels": train_data.pixels[idx].float(), "patch_labels": train_data.patch_labels[idx],
             "part": train_data.part[idx], "material": train_data.material[idx], "count": train_data.count[idx],
             "defect_types": train_data.defect_types[idx], "locations": train_data.locations[idx],
-            "defective": train_data.defective[idx],
+            "defective": train_data.defective[idx], "patch_locations": train_data.patch_locations[idx],
         } | {f"stem_labels_{grid}": train_data.stem_labels[grid][idx] for grid in stem_grids}
         if s0.augment:
-            batch = dihedral(batch, g)
+            batch = random_dihedral(batch, g)
         return stage0_losses(tower, heads, to_device(batch, device), layer, taps.outputs, s0.defect_patch_weight)
 
     run_stage("stage0", stage0_module, [{"params": list(stage0_module.parameters()), "lr": s0.lr}], stage0_step,

@@ -30,6 +30,7 @@ class VisionPretrainHeads(nn.Module):
     def __init__(self, hidden: int, stem_channels: dict[int, int] | None = None):
         super().__init__()
         self.patch_defect = nn.Linear(hidden, 1 + len(DEFECT_TYPES))
+        self.patch_location = nn.Linear(hidden, 1 + len(LOCATIONS))  # 0: off the part
         # Deep supervision of the conv stem: a defect map per stem resolution (grid -> channels).
         self.stem_defect = nn.ModuleDict({str(g): nn.Conv2d(c, 1 + len(DEFECT_TYPES), 1)
                                           for g, c in (stem_channels or {}).items()})
@@ -42,13 +43,17 @@ class VisionPretrainHeads(nn.Module):
         self.defective = nn.Linear(hidden, 1)
 
 
-def dihedral(batch: dict, generator: torch.Generator) -> dict:
-    """The batch under one random rotation by 90 degrees and mirror, applied alike to the
-    pixels, the patch labels and the 3x3 location labels (both grids are row-major over the
-    image, so they turn with it). Parts, materials, counts and defect types do not change.
-    Eight views of every rendered part: the tower must not learn a scratch by where it sits."""
+def random_dihedral(batch: dict, generator: torch.Generator) -> dict:
+    """The batch under one of the 8 turns by 90 degrees with or without a mirror: 8 views of
+    every rendered part, so the tower cannot learn a scratch by where it sits."""
     k = int(torch.randint(4, (1,), generator=generator))
-    mirror = bool(torch.randint(2, (1,), generator=generator))
+    return dihedral(batch, k, mirror=bool(torch.randint(2, (1,), generator=generator)))
+
+
+def dihedral(batch: dict, k: int, mirror: bool) -> dict:
+    """The batch turned k times by 90 degrees (torch.rot90 over height, width), then mirrored
+    left-right if asked; labels alike: the defect grids and the 3x3 location flags are row-major
+    over the image and move with it. Parts, materials, counts and defect types do not change."""
 
     def turn(x: torch.Tensor, side: int) -> torch.Tensor:
         grid = x.reshape(*x.shape[:-1], side, side)
@@ -62,6 +67,14 @@ def dihedral(batch: dict, generator: torch.Generator) -> dict:
     grid = int(round(batch["patch_labels"].shape[-1] ** 0.5))
     out["patch_labels"] = turn(batch["patch_labels"], grid)
     out["locations"] = turn(batch["locations"], 3)
+    if "patch_locations" in batch:
+        # These labels name cells of the part, so the values turn too: cell j moves to where
+        # turning the 3x3 grid puts it.
+        moved_from = turn(torch.arange(len(LOCATIONS)), 3)  # new cell -> old cell
+        new_cell = torch.empty_like(moved_from)
+        new_cell[moved_from] = torch.arange(len(LOCATIONS))
+        lut = torch.cat([torch.zeros(1, dtype=torch.long), new_cell + 1])
+        out["patch_locations"] = lut[turn(batch["patch_locations"], grid)]
     for key in [k for k in batch if k.startswith("stem_labels_")]:
         out[key] = turn(batch[key], int(key.rsplit("_", 1)[1]))
     return out
@@ -124,6 +137,8 @@ def stage0_losses(tower, heads: VisionPretrainHeads, batch: dict, layer: int,
         losses[f"stem{grid}"] = F.cross_entropy(logits, labels, weight=weight)
     losses |= {
         "patch": F.cross_entropy(patch_logits.flatten(0, 1), batch["patch_labels"].flatten(), weight=weight),
+        "patch_location": F.cross_entropy(heads.patch_location(patches).flatten(0, 1),
+                                          batch["patch_locations"].flatten()),
         "part": F.cross_entropy(heads.part(pooled), batch["part"]),
         "material": F.cross_entropy(heads.material(pooled), batch["material"]),
         "count": F.cross_entropy(heads.count(pooled), batch["count"], ignore_index=-100)
@@ -142,6 +157,7 @@ def stage0_metrics(tower, heads: VisionPretrainHeads, data, layer: int, batch_si
     tower.eval()
     device = next(tower.parameters()).device
     part = material = count_ok = count_n = patch_ok = patch_found = defect_patches = false_alarms = clean_patches = 0
+    location_ok = location_n = 0
     scores = []
     for start in range(0, len(data), batch_size):
         sl = slice(start, start + batch_size)
@@ -158,6 +174,10 @@ def stage0_metrics(tower, heads: VisionPretrainHeads, data, layer: int, batch_si
         patch_found += ((hit > 0) & (labels > 0)).sum().item()
         defect_patches += (labels > 0).sum().item()
         false_alarms += ((hit > 0) & (labels == 0)).sum().item()
+        cells = data.patch_locations[sl]
+        on_part = cells > 0
+        location_ok += (heads.patch_location(patches).argmax(-1).cpu()[on_part] == cells[on_part]).sum().item()
+        location_n += on_part.sum().item()
         clean_patches += (labels == 0).sum().item()
         scores.append(torch.sigmoid(heads.defective(pooled).squeeze(-1)).cpu())
     tower.train()
@@ -169,5 +189,6 @@ def stage0_metrics(tower, heads: VisionPretrainHeads, data, layer: int, batch_si
         "defect_patch_recall": patch_ok / max(defect_patches, 1),  # right type
         "defect_patch_found": patch_found / max(defect_patches, 1),  # any type
         "clean_patch_false_alarm": false_alarms / max(clean_patches, 1),
+        "patch_location_acc": location_ok / max(location_n, 1),  # cell of the part under each patch
         "verdict_auc": roc_auc(data.defective.numpy(), torch.cat(scores).numpy()),
     }
