@@ -38,7 +38,8 @@ def _fmt(value) -> str:
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
-def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | None = None) -> str:
+def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | None = None,
+                ablation_note: str = "") -> str:
     meta = json.loads((Path(checkpoint) / "sqinspect.json").read_text())
     train = meta["training"]
     cfg = train["config"]
@@ -85,6 +86,7 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
             "",
             "Same stage-0 vision tower, tokenizer, data, steps and seeds; only the stage-2 objective and the",
             "projector differ.",
+            *(["", ablation_note] if ablation_note else []),
             "",
             "| variant | n | verdict AUC | recall / false alarm | answers | defect presence | hallucination "
             "| valid self-questions | distinct of 4 | description |",
@@ -107,9 +109,29 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
     return "\n".join(lines)
 
 
-def write_card(checkpoint: Path, heldout_json: Path, ablation_json: dict[str, Path] | None = None) -> Path:
+def write_card(checkpoint: Path, heldout_json: Path, ablation_json: dict[str, Path] | None = None,
+               ablation_note: str = "") -> Path:
     heldout = json.loads(Path(heldout_json).read_text())
     ablation = {k: json.loads(Path(v).read_text()) for k, v in (ablation_json or {}).items()}
     path = Path(checkpoint) / "README.md"
-    path.write_text(render_card(checkpoint, heldout, ablation))
+    path.write_text(render_card(checkpoint, heldout, ablation, ablation_note))
     return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(description="Write CHECKPOINT/README.md from its eval reports.")
+    p.add_argument("checkpoint", type=Path)
+    p.add_argument("--heldout", type=Path, required=True, help="eval report (JSON) of the held-out set")
+    p.add_argument("--ablation", action="append", default=[], metavar="NAME=REPORT",
+                   help="an ablation row: its name and eval report (repeat, in table order)")
+    p.add_argument("--ablation-note", default="", help="a paragraph under the ablation heading")
+    args = p.parse_args(argv)
+    rows = dict(a.split("=", 1) for a in args.ablation)
+    print(write_card(args.checkpoint, args.heldout, {k: Path(v) for k, v in rows.items()}, args.ablation_note))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -17,7 +17,7 @@ from app.gui.image_view import ImageView
 from app.gui.review import ReviewFilter, ReviewWindow, export_filtered
 from app.gui.review.__main__ import main as review_main
 from app.gui.review.charts import ChartsPanel, nice_ticks
-from app.gui.review.model import COLUMNS
+from app.gui.review.model import COLUMNS, InspectionTableModel
 from app.store import Store
 
 PAGE = 10
@@ -43,6 +43,7 @@ def open_window(qtbot, scenario, users):
         window.show()
         window.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # for the window's shortcuts
+        window.wait_for_page()
         return window
 
     return make
@@ -55,9 +56,11 @@ def shown_ids(window: ReviewWindow) -> list[int]:
 def all_ids(window: ReviewWindow) -> list[int]:
     """Every id the filter selects, page by page through the pager buttons."""
     window.first_button.click()
+    window.wait_for_page()
     ids = list(shown_ids(window))
     while window.next_button.isEnabled():
         window.next_button.click()
+        window.wait_for_page()
         ids += shown_ids(window)
     return ids
 
@@ -65,9 +68,11 @@ def all_ids(window: ReviewWindow) -> list[int]:
 def select(window: ReviewWindow, iid: int) -> None:
     """Select `iid`, paging to it first."""
     window.first_button.click()
+    window.wait_for_page()
     while not window.select_inspection(iid):
         assert window.next_button.isEnabled(), f"inspection {iid} is not listed"
         window.next_button.click()
+        window.wait_for_page()
 
 
 def test_pages_through_every_inspection_newest_first(open_window, scenario, qtbot):
@@ -83,10 +88,13 @@ def test_pages_through_every_inspection_newest_first(open_window, scenario, qtbo
     assert not w.next_button.isEnabled() and w.last_button.isEnabled() is False
     # Keyboard: Ctrl+PgUp / Ctrl+PgDown move between pages.
     qtbot.keyClick(w.table, Qt.Key_PageUp, Qt.ControlModifier)
+    w.wait_for_page()
     assert w.model.page_number() == 2
     qtbot.keyClick(w.table, Qt.Key_PageDown, Qt.ControlModifier)
+    w.wait_for_page()
     assert w.model.page_number() == 3
     w.first_button.click()
+    w.wait_for_page()
     assert w.model.page_number() == 1 and w.table.currentIndex().row() == 0
 
 
@@ -142,11 +150,41 @@ def test_filters_change_the_rows(open_window, scenario, qtbot):
 
     # Nothing matches: an empty list, an empty detail pane, a plain message.
     bar.set_filter(ReviewFilter(station="line-2", text="no such text in any answer"))
+    w.wait_for_page()
     assert w.model.total == 0 and w.detail.inspection is None
     assert w.page_label.text() == "No inspections match the filters"
     assert not w.detail.confirm_button.isEnabled()
     assert w.filter_bar.filter().station == "line-2"
     assert [w.filter_bar.station.itemData(i) for i in range(1, w.filter_bar.station.count())] == list(STATIONS)
+
+
+def test_pages_are_read_off_the_gui_thread_and_only_the_latest_is_shown(scenario, qtbot, monkeypatch, tmp_path):
+    import threading
+
+    readers = []
+    original = Store.find_inspections
+
+    def find(self, **query):
+        readers.append(threading.current_thread())
+        return original(self, **query)
+
+    monkeypatch.setattr(Store, "find_inspections", find)
+    model = InspectionTableModel(scenario.path, page_size=PAGE)
+    shown = []
+    model.set_filter(ReviewFilter(station="line-1"), then=lambda: shown.append("line-1"))
+    with qtbot.waitSignal(model.loaded):
+        model.set_filter(ReviewFilter(station="line-2"), then=lambda: shown.append("line-2"))
+    model.wait()
+    qtbot.wait(50)
+    assert shown == ["line-2"] and not model.loading  # the first answer (if read at all) was dropped
+    assert {model.row_data(r)["station"] for r in range(model.rowCount())} == {"line-2"}
+    assert model.total == sum(1 for i in scenario.ids if scenario.station[i] == "line-2")
+    assert readers and threading.main_thread() not in readers
+
+    gone = InspectionTableModel(tmp_path / "not-there.db")
+    with qtbot.waitSignal(gone.failed) as failed:
+        gone.load(0)
+    assert "no database at" in failed.args[0] and gone.rowCount() == 0 and not gone.loading
 
 
 def test_detail_shows_the_image_the_qa_and_the_history(open_window, scenario):
@@ -204,6 +242,7 @@ def test_confirm_and_override_are_recorded_and_audited(open_window, scenario, db
         assert audit[0]["username"] == "qa" and audit[0]["after"]["action"] == "confirm"
     assert d.message.isVisible() and "confirmed" in d.message.text()
     assert "qa confirmed the outcome" in d.info.toPlainText()
+    w.wait_for_page()
     assert w.model.index(w.model.row_of(iid), COLUMNS.index("review")).data() == "confirmed (qa)"
 
     # An override without a reason is not sent to the store.
@@ -226,6 +265,7 @@ def test_confirm_and_override_are_recorded_and_audited(open_window, scenario, db
         assert trail[-1]["action"] == "review.create" and trail[-1]["after"]["reason"] == last["reason"]
     assert d.outcome_chip.verdict == flip and d.reason.text() == ""
     assert "burr on the bore" in d.info.toPlainText()
+    w.wait_for_page()
     assert w.model.index(w.model.row_of(iid), COLUMNS.index("outcome")).data().startswith(flip.upper())
 
 
@@ -265,10 +305,13 @@ def test_an_inspector_sees_but_cannot_review(open_window, scenario):
 def test_review_queue_moves_on_to_the_next_part(open_window, scenario, db):
     w = open_window("qa2", db)
     w.filter_bar.unreviewed.setChecked(True)
+    w.wait_for_page()
     before = w.model.total
     queue = [i for i in sorted(scenario.ids, reverse=True) if not scenario.reviews.get(i)]
     assert shown_ids(w) == queue[:PAGE] and w.detail.inspection["id"] == queue[0]
     w.detail.confirm_button.click()
+    assert w.model.loading  # the list is read again in the background
+    w.wait_for_page()
     assert w.model.total == before - 1
     assert shown_ids(w)[0] == queue[1] and w.detail.inspection["id"] == queue[1]
     assert f"Inspection {queue[0]}: outcome confirmed." in w.status_label.text()
@@ -393,6 +436,7 @@ def test_keyboard_search_refresh_and_new_inspections(open_window, scenario, db, 
     assert w.check_for_new() and "press F5" in w.status_label.text()
     total = w.model.total
     qtbot.keyClick(w.table, Qt.Key_F5)
+    w.wait_for_page()
     assert w.model.total == total + 1 and shown_ids(w)[0] == new_id
     assert w.detail.inspection["id"] == selected == w.current_id()  # the selection stayed on its part
 
@@ -402,6 +446,7 @@ def test_window_closes_its_store_and_reopens_it(open_window, scenario):
     w.close()
     assert w._store is None
     w.show()
+    w.wait_for_page()
     assert w._store is not None and w.model.total == len(scenario.ids)
 
 

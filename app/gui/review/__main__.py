@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.all_dates:
         window.filter_bar.set_filter(ReviewFilter())
     if args.select is not None:
+        window.wait_for_page()
         window.select_inspection(args.select)
     if args.charts:
         window.tabs.setCurrentWidget(window.charts)

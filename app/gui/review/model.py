@@ -1,8 +1,17 @@
-"""The inspections table: one page of Store.find_inspections at a time, newest first."""
+"""The inspections table: one page of Store.find_inspections at a time, newest first.
+
+Pages are read in a worker thread with a Store of its own: with a filter such as a text search,
+counting and paging 100k inspections took 0.13-0.4 s, long enough to freeze the window.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QRunnable, Qt,
+                            QThreadPool, Signal)
 from PySide6.QtGui import QFont
 
 from app.gui.review import text
@@ -10,6 +19,7 @@ from app.gui.review.filters import ReviewFilter
 from app.gui.theme import verdict_colour
 from app.store import Store, StoreError
 
+log = logging.getLogger(__name__)
 PAGE_SIZE = 100
 # The outcome next to the model's verdict: what QA scans for first.
 COLUMNS = ("id", "time", "station", "serial", "verdict", "probability", "outcome", "decision", "review",
@@ -20,26 +30,65 @@ _NUMERIC = {"id", "probability"}
 _VERDICT_COLUMNS = {"verdict", "outcome"}
 
 
+class _PageDone(QObject):
+    """Carries a job's page to the GUI thread (this object lives there)."""
+
+    done = Signal(int, object)  # generation, a Page or an error message
+
+
+class _PageJob(QRunnable):
+    """Reads one page of one filter with a Store of its own (one per thread)."""
+
+    def __init__(self, db_path: Path, query: dict, offset: int, page_size: int, generation: int,
+                 current: Callable[[], int], out: _PageDone):
+        super().__init__()
+        self.db_path, self.query, self.offset, self.page_size = db_path, query, offset, page_size
+        self.generation, self.current, self.out = generation, current, out
+
+    def run(self) -> None:
+        if self.generation != self.current():
+            return  # a newer request came in before this one started
+        try:
+            with Store(self.db_path, create=False) as store:
+                page = store.find_inspections(**self.query, limit=self.page_size, offset=self.offset)
+                if not page.rows and page.total and self.offset:
+                    # Past the end (rows left the filter): show the last page instead.
+                    last = (page.total - 1) // self.page_size * self.page_size
+                    page = store.find_inspections(**self.query, limit=self.page_size, offset=last)
+            result: object = page
+        except StoreError as exc:
+            result = str(exc)
+        except Exception as exc:  # a bug must not pass silently in a worker thread
+            log.exception("reading a page of inspections failed")
+            result = f"{type(exc).__name__}: {exc}"
+        self.out.done.emit(self.generation, result)
+
+
 class InspectionTableModel(QAbstractTableModel):
-    """A page of inspections matching a ReviewFilter. `loaded()` fires after every (re)load;
-    `failed(message)` when the store could not be read (the previous rows stay)."""
+    """A page of inspections matching a ReviewFilter, read from the database at `db_path` in a
+    worker thread. `loaded()` fires when a requested page is shown; `failed(message)` when the
+    store could not be read (the previous rows stay). Only the latest request is shown; its
+    `then` callback runs after it is."""
 
     loaded = Signal()
     failed = Signal(str)
 
-    def __init__(self, store: Store, *, page_size: int = PAGE_SIZE, parent=None):
+    def __init__(self, db_path: Path, *, page_size: int = PAGE_SIZE, parent=None):
         super().__init__(parent)
-        self._store = store
+        self.db_path = Path(db_path)
         self.page_size = page_size
         self._filter = ReviewFilter()
         self._rows: list[dict] = []
         self._total = 0
         self._offset = 0
         self._headers: dict[str, str] = {}
+        self._generation = 0
+        self._then: Callable[[], None] | None = None
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._done = _PageDone()
+        self._done.done.connect(self._show_page)
         self.retranslate()
-
-    def set_store(self, store: Store) -> None:
-        self._store = store
 
     # -- paging -----------------------------------------------------------------------------
 
@@ -63,45 +112,61 @@ class InspectionTableModel(QAbstractTableModel):
         """1-based."""
         return self._offset // self.page_size + 1
 
-    def set_filter(self, f: ReviewFilter) -> bool:
+    @property
+    def loading(self) -> bool:
+        """A requested page is still being read."""
+        return self._then is not None
+
+    def set_filter(self, f: ReviewFilter, then: Callable[[], None] | None = None) -> bool:
         """Show the first page of what `f` selects."""
         self._filter = f
-        return self.load(0)
+        return self.load(0, then)
 
-    def reload(self) -> bool:
+    def reload(self, then: Callable[[], None] | None = None) -> bool:
         """Read the current page again (new inspections, reviews); stays on this page if it
         still exists, else goes to the last one."""
-        return self.load(self._offset)
+        return self.load(self._offset, then)
 
-    def next_page(self) -> bool:
-        return self.page_number() < self.page_count() and self.load(self._offset + self.page_size)
+    def next_page(self, then: Callable[[], None] | None = None) -> bool:
+        return self.page_number() < self.page_count() and self.load(self._offset + self.page_size, then)
 
-    def previous_page(self) -> bool:
-        return self._offset > 0 and self.load(max(0, self._offset - self.page_size))
+    def previous_page(self, then: Callable[[], None] | None = None) -> bool:
+        return self._offset > 0 and self.load(max(0, self._offset - self.page_size), then)
 
-    def first_page(self) -> bool:
-        return self.load(0)
+    def first_page(self, then: Callable[[], None] | None = None) -> bool:
+        return self.load(0, then)
 
-    def last_page(self) -> bool:
-        return self.load((self.page_count() - 1) * self.page_size)
+    def last_page(self, then: Callable[[], None] | None = None) -> bool:
+        return self.load((self.page_count() - 1) * self.page_size, then)
 
-    def load(self, offset: int) -> bool:
-        """Read the page at `offset` (rounded down to a page start). False, and `failed`, when
-        the store refused."""
+    def load(self, offset: int, then: Callable[[], None] | None = None) -> bool:
+        """Ask for the page at `offset` (rounded down to a page start); True when asked. The
+        page replaces the rows when it arrives, then `loaded` fires and `then()` runs; or
+        `failed` fires and the rows stay."""
         offset = max(0, offset) // self.page_size * self.page_size
-        try:
-            page = self._store.find_inspections(**self._filter.query(), limit=self.page_size, offset=offset)
-            if not page.rows and page.total and offset:
-                offset = (page.total - 1) // self.page_size * self.page_size
-                page = self._store.find_inspections(**self._filter.query(), limit=self.page_size, offset=offset)
-        except StoreError as exc:
-            self.failed.emit(str(exc))
-            return False
+        self._generation += 1
+        self._then = then or (lambda: None)
+        self._pool.start(_PageJob(self.db_path, self._filter.query(), offset, self.page_size, self._generation,
+                                  lambda: self._generation, self._done))
+        return True
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until the worker is idle (scripts and tests); the page arrives as an event."""
+        return self._pool.waitForDone(msecs)
+
+    def _show_page(self, generation: int, result: object) -> None:
+        if generation != self._generation:
+            return  # an older request's answer
+        then, self._then = self._then, None
+        if isinstance(result, str):
+            self.failed.emit(result)
+            return
         self.beginResetModel()
-        self._rows, self._total, self._offset = page.rows, page.total, page.offset
+        self._rows, self._total, self._offset = result.rows, result.total, result.offset
         self.endResetModel()
         self.loaded.emit()
-        return True
+        if then is not None:
+            then()
 
     # -- rows -------------------------------------------------------------------------------
 

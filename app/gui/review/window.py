@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,8 +38,10 @@ NEW_CHECK_MS = 15_000  # how often the window looks for inspections recorded sin
 
 class ReviewWindow(QMainWindow):
     """QA review over the station database at `db_path`, for the signed-in `user` (a dict as
-    Store.authenticate returns it). Opens its own Store on the GUI thread (the database must
-    exist). Reviews are recorded as `user`; the store refuses what the role does not allow.
+    Store.authenticate returns it). The database must exist. The list's pages and the charts
+    are read in worker threads; the selected inspection is read and reviews are written with the
+    window's own Store. Reviews are recorded as `user`; the store refuses what the role does
+    not allow.
 
     Signals: `reviewRecorded(inspection_id, review_id)` after a stored review;
     `currentInspectionChanged(inspection_id)` (0 when none is selected)."""
@@ -56,10 +58,11 @@ class ReviewWindow(QMainWindow):
         self._newest_seen = 0
         self._shown_once = False
         self._columns_sized = False
+        self._read_error_shown = False
         self.export_dir = Path.home()
 
         self.filter_bar = FilterBar()
-        self.model = InspectionTableModel(self._store, page_size=page_size, parent=self)
+        self.model = InspectionTableModel(self.db_path, page_size=page_size, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -135,8 +138,7 @@ class ReviewWindow(QMainWindow):
 
         self.filter_bar.changed.connect(self.apply_filter)
         self.model.loaded.connect(self._page_loaded)
-        self.model.failed.connect(lambda msg: self.show_status(self.tr("Could not read the inspections: %1")
-                                                               .replace("%1", msg), error=True))
+        self.model.failed.connect(self._page_failed)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.detail.reviewRequested.connect(self.record_review)
 
@@ -169,7 +171,6 @@ class ReviewWindow(QMainWindow):
         """The window's store, reopened if the window was closed and shown again."""
         if self._store is None:
             self._store = Store(self.db_path, create=False)
-            self.model.set_store(self._store)
         return self._store
 
     def close_store(self) -> None:
@@ -241,8 +242,7 @@ class ReviewWindow(QMainWindow):
         """Show the first page of what `f` selects (and its charts)."""
         self._mark_seen()
         keep = self.current_id()
-        if self.model.set_filter(f):
-            self._select_id(keep, fallback_row=0)
+        self.model.set_filter(f, then=lambda: self._select_id(keep, fallback_row=0))
         self._charts_stale = True
         if self.tabs.currentWidget() is self.charts:
             self._refresh_charts()
@@ -252,15 +252,13 @@ class ReviewWindow(QMainWindow):
         self._reload_stations()
         self._mark_seen()
         keep, row = self.current_id(), self.table.currentIndex().row()
-        if self.model.reload():
-            self._select_id(keep, fallback_row=row)
+        self.model.reload(then=lambda: self._select_id(keep, fallback_row=row))
         self._charts_stale = True
         if self.tabs.currentWidget() is self.charts:
             self._refresh_charts()
 
     def _page(self, move) -> None:
-        if move():
-            self._select_row(0)
+        move(then=lambda: self._select_row(0))
 
     def _reload_stations(self) -> None:
         try:
@@ -274,7 +272,13 @@ class ReviewWindow(QMainWindow):
             # Once, from the first rows: later pages keep the widths (and what the user dragged).
             self.table.resizeColumnsToContents()
             self._columns_sized = True
-        self.show_status("")
+        if self._read_error_shown:  # it is read again now; other messages (a review) stay
+            self.show_status("")
+            self._read_error_shown = False
+
+    def _page_failed(self, message: str) -> None:
+        self.show_status(self.tr("Could not read the inspections: %1").replace("%1", message), error=True)
+        self._read_error_shown = True
 
     def _update_pager(self) -> None:
         m = self.model
@@ -305,6 +309,11 @@ class ReviewWindow(QMainWindow):
         return False
 
     # -- selection and detail ---------------------------------------------------------------
+
+    def wait_for_page(self, msecs: int = -1) -> None:
+        """Block until the requested page is shown (scripts and tests)."""
+        self.model.wait(msecs)
+        QCoreApplication.processEvents()  # deliver the worker's answer
 
     def current_id(self) -> int | None:
         index = self.table.currentIndex()
@@ -370,9 +379,8 @@ class ReviewWindow(QMainWindow):
         log.info("review %d of inspection %d (%s) by %s", review_id, inspection_id, action, self.user["username"])
         self.detail.reason.clear()
         row = self.table.currentIndex().row()
-        if self.model.reload():
-            # Under "not yet reviewed" the row leaves the list: the next one comes up.
-            self._select_id(inspection_id, fallback_row=row)
+        # Under "not yet reviewed" the row leaves the list: the next one comes up.
+        self.model.reload(then=lambda: self._select_id(inspection_id, fallback_row=row))
         self._charts_stale = True
         if self.detail.inspection and self.detail.inspection["id"] == inspection_id:
             self._show_detail(inspection_id, keep_message=True)  # its new outcome and history
