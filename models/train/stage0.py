@@ -3,9 +3,11 @@
 Our stand-in for CLIP's pretraining. Trained end to end through the language model from random
 init, a small VLM learns to talk but not to see (../shared/TRAINING-NOTES.md): a few answer
 tokens are too weak a signal for a random vision encoder. Here every patch token is supervised
-with the defect under it, and the mean patch token with part, material, count, defect types,
-defect locations and the verdict, so the features the LLM later reads carry all of it.
-CLS is not used: LLaVA drops it before the projector.
+with the defect under it and with the cell of the part it lies in (the 3x3 grid defect
+locations are named on); the pooled patch tokens with part, material, count, defect types,
+defect locations and the verdict; and the conv stem's finer maps (stride 4 and 8) with the
+defects under them. So the features the LLM later reads carry all of it. CLS is not used:
+LLaVA drops it before the projector.
 """
 
 from __future__ import annotations
@@ -75,8 +77,8 @@ def dihedral(batch: dict, k: int, mirror: bool) -> dict:
         new_cell[moved_from] = torch.arange(len(LOCATIONS))
         lut = torch.cat([torch.zeros(1, dtype=torch.long), new_cell + 1])
         out["patch_locations"] = lut[turn(batch["patch_locations"], grid)]
-    for key in [k for k in batch if k.startswith("stem_labels_")]:
-        out[key] = turn(batch[key], int(key.rsplit("_", 1)[1]))
+    for name in [name for name in batch if name.startswith("stem_labels_")]:
+        out[name] = turn(batch[name], int(name.rsplit("_", 1)[1]))
     return out
 
 
@@ -99,8 +101,8 @@ class StemTaps:
                 self.channels[grid] = tower.config.stem_channels[i]
                 self._handles.append(stem.layers[end].register_forward_hook(self._keeper(grid)))
         if set(self.channels) != set(grids):
-            raise ValueError(f"stem grids {sorted(grids)}: the stem's stages give {sorted(self.channels)} "
-                             f"and more ({[image_size // 2 ** (i + 1) for i in range(len(stem.stage_ends))]})")
+            given = [image_size // 2 ** (i + 1) for i in range(len(stem.stage_ends))]
+            raise ValueError(f"stem grids {sorted(grids)}: this stem's stages give the grids {given}")
 
     def _keeper(self, grid: int):
         def keep(_module, _inputs, output):
