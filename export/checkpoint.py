@@ -51,19 +51,12 @@ def weights_sha256(files: list[Path]) -> str:
     return h.hexdigest()
 
 
-def _single_token(tokenizer, text: str) -> int:
-    ids = tokenizer.encode(text, add_special_tokens=False).ids
-    if len(ids) != 1:
-        raise ExportError(f"verdict token {text!r} is not a single token for this tokenizer ({ids})")
-    return ids[0]
-
-
 def load_checkpoint(path: Path) -> Checkpoint:
     import torch
     from tokenizers import Tokenizer
 
     from models.conversation import Prompt, get_template, tokenize_prompt
-    from models.inspect import inspection_defaults
+    from models.inspect import inspection_defaults, reply_token_id
     from models.lora import merge_lora
     from models.modeling_sqllava import SQLlavaForConditionalGeneration
 
@@ -99,8 +92,11 @@ def load_checkpoint(path: Path) -> Checkpoint:
         "pad": pad if pad is not None else eos,  # as models.inspect.Inspector
         "image": model.config.image_token_index,
     }
+    try:
+        yes, no = (reply_token_id(tokenizer, template["roles"]["assistant"], settings[k]) for k in ("yes_token", "no_token"))
+    except ValueError as exc:
+        raise ExportError(f"{path / 'sqinspect.json'}: verdict token: {exc}") from None
     return Checkpoint(
         path=path, model=model, tokenizer=tokenizer, meta=meta, template=template, settings=settings,
-        special=special, yes_id=_single_token(tokenizer, settings["yes_token"]),
-        no_id=_single_token(tokenizer, settings["no_token"]), weights_sha256=weights_sha256(files),
+        special=special, yes_id=yes, no_id=no, weights_sha256=weights_sha256(files),
     )

@@ -42,6 +42,19 @@ def inspection_defaults() -> dict:
     }
 
 
+def reply_token_id(tokenizer: Tokenizer, assistant: str, text: str) -> int:
+    """The one token the model emits for `text` (" Yes") right after "ASSISTANT:", found by how
+    the tokenizer splits that reply rather than the word alone: a SentencePiece-style tokenizer
+    (LLaMA's) puts "▁" in front of any text it encodes, so " Yes" alone is two tokens there while
+    the reply ends in the one token "▁Yes"."""
+    prefix = f"{assistant}:"
+    head = tokenizer.encode(prefix, add_special_tokens=False).ids
+    ids = tokenizer.encode(prefix + text, add_special_tokens=False).ids
+    if ids[:len(head)] != head or len(ids) != len(head) + 1:
+        raise ValueError(f"{text!r} after {prefix!r} is not a single token for this tokenizer")
+    return ids[-1]
+
+
 @dataclass
 class Inspection:
     description: str
@@ -72,14 +85,8 @@ class Inspector:
         self.eos = self.tokenizer.token_to_id("</s>")
         pad = self.tokenizer.token_to_id("<pad>")
         self.pad = pad if pad is not None else self.eos
-        self.yes = self._single_token(self.settings["yes_token"])
-        self.no = self._single_token(self.settings["no_token"])
-
-    def _single_token(self, text: str) -> int:
-        ids = self.tokenizer.encode(text, add_special_tokens=False).ids
-        if len(ids) != 1:
-            raise ValueError(f"{text!r} is not a single token for this tokenizer")
-        return ids[0]
+        self.yes = reply_token_id(self.tokenizer, self.template.assistant, self.settings["yes_token"])
+        self.no = reply_token_id(self.tokenizer, self.template.assistant, self.settings["no_token"])
 
     # -- prompt pieces ---------------------------------------------------------------------
     def _prefix(self) -> str:

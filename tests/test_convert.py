@@ -284,3 +284,45 @@ def test_output_must_be_new(tmp_path):
     (tmp_path / "out" / "keep.txt").write_text("x")
     with pytest.raises(ConversionError, match="not empty"):
         FORMATS["llava-hf"](tmp_path, tmp_path / "out")
+
+
+# ------------------------------------------------------------------------------ fine-tuning
+
+
+def test_a_converted_release_fine_tunes_with_the_train_command(tmp_path, clip_dir, llm_dir):
+    """`sqinspect train --from`: stage 2 on the synthetic parts, starting from the release's CLIP,
+    projector and LLM (no stage 0 or 1), keeping its tokenizer, template and preprocessing."""
+    import csv
+    import hashlib
+
+    from safetensors.torch import load_file
+
+    clip_folder, _ = clip_dir
+    llm_folder, _, _ = llm_dir
+    src, *_ = make_sq_release(tmp_path)
+    converted = tmp_path / "converted"
+    assert main(["convert", "sq-llava", str(src), str(converted), "--base-llm", str(llm_folder),
+                 "--clip", str(clip_folder)]) == 0
+    out, work = tmp_path / "tuned", tmp_path / "work"
+    assert main(["train", str(out), "--config", "models/configs/tiny.toml", "--work", str(work),
+                 "--from", str(converted)]) == 0
+
+    assert not (work / "stage0").exists() and not (work / "stage1").exists()
+    assert list(csv.DictReader(open(work / "stage2" / "loss.csv")))
+    before, after = load_file(str(converted / "model.safetensors")), load_file(str(out / "model.safetensors"))
+    assert before.keys() == after.keys()
+    llm_q = "model.language_model.layers.0.self_attn.q_proj.weight"
+    vit_q = "model.vision_tower.vision_model.encoder.layers.0.self_attn.q_proj.weight"
+    vit_norm = "model.vision_tower.vision_model.encoder.layers.0.layer_norm1.weight"
+    vit_q, vit_norm = (k if k in after else k.replace("vision_model.", "") for k in (vit_q, vit_norm))
+    assert not torch.equal(before[llm_q], after[llm_q])  # the LLM trained
+    assert not torch.equal(before[vit_q], after[vit_q])  # the ViT through its LoRA
+    assert torch.equal(before[vit_norm], after[vit_norm])  # the rest of the tower kept
+    source_meta = json.loads((converted / "sqinspect.json").read_text())
+    meta = json.loads((out / "sqinspect.json").read_text())
+    assert meta["template"] == source_meta["template"] == "v1_sq"
+    assert meta["preprocessing"] == source_meta["preprocessing"]
+    tuned_from = meta["training"]["finetuned_from"]
+    assert tuned_from["model_sha256"] == hashlib.sha256((converted / "model.safetensors").read_bytes()).hexdigest()
+    assert 0.0 <= meta["inspection"]["threshold"] <= 1.0
+    assert (out / "tokenizer.json").read_bytes() == (converted / "tokenizer.json").read_bytes()

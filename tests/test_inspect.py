@@ -162,3 +162,20 @@ def test_empty_folder_is_an_error_entry(bundle, tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     code, doc, _ = _run(capsys, str(tmp_path / "empty"), "--bundle", str(bundle), "-q")
     assert code == 1 and "no image files" in doc["results"][0]["error"]
+
+
+def test_verdict_tokens_are_found_as_the_reply_splits_them():
+    from tiny_models import llama_style_tokenizer
+    from tokenizers import Tokenizer
+
+    from models.inspect import reply_token_id
+
+    llama = llama_style_tokenizer()
+    assert len(llama.encode(" Yes", add_special_tokens=False).ids) == 2  # "▁" + "▁Yes": the word alone
+    yes = reply_token_id(llama, "ASSISTANT", " Yes")
+    assert llama.id_to_token(yes) == "▁Yes"  # what the model emits after "ASSISTANT:"
+    ours = Tokenizer.from_file(str(Path(__file__).resolve().parents[1] / "models" / "default_model" / "tokenizer.json"))
+    for word in (" Yes", " No"):  # byte-level BPE: the reply's token is the word's own
+        assert [reply_token_id(ours, "ASSISTANT", word)] == ours.encode(word, add_special_tokens=False).ids
+    with pytest.raises(ValueError, match="not a single token"):
+        reply_token_id(ours, "ASSISTANT", " Absolutely not")

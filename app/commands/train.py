@@ -13,6 +13,9 @@ def register(subparsers) -> None:
     p.add_argument("--config", type=Path, help="training config TOML (default: models/configs/default.toml)")
     p.add_argument("--work", type=Path, help="work folder for data, stage checkpoints and loss curves (default: OUT.work)")
     p.add_argument("--stage0-from", type=Path, help="reuse the finished stage 0, tokenizer and data of another work folder (ablations)")
+    p.add_argument("--from", dest="init_from", type=Path, metavar="CHECKPOINT",
+                   help="fine-tune a checkpoint folder (ours, or converted from a release with `sqinspect convert`): "
+                        "stage 2 only, its vision tower and projector are trained already")
     p.set_defaults(func=run)
 
 
@@ -25,7 +28,7 @@ def run(args) -> int:
         raise SQInspectError(f"config file not found: {config}")
     work = args.work or args.out.with_name(args.out.name + ".work")
     try:
-        out = train(config, work, args.out, stage0_from=args.stage0_from)
+        out = train(config, work, args.out, stage0_from=args.stage0_from, init_from=args.init_from)
     except ValueError as exc:
         raise SQInspectError(str(exc)) from None
     print(f"trained model written to {out} (work folder {work})")

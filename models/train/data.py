@@ -18,7 +18,7 @@ from models.synth.masks import mask_to_grid
 from models.synth.render import location_of
 from models.synth.dataset import read_groundtruth  # noqa: F401 (re-exported for training)
 from models.synth.vocab import DEFECT_TYPES, LOCATIONS, MATERIALS, PART_TYPES
-from models.train.preprocess import preprocess
+from models.train.preprocess import MEAN, STD, preprocess
 
 log = logging.getLogger(__name__)
 MAX_COUNT = 24  # count head classes 0..MAX_COUNT-1
@@ -32,14 +32,17 @@ def count_of(gt: dict) -> int | None:
 class SynthImages:
     """Preprocessed pixels, per-patch defect labels and global labels of every image."""
 
-    def __init__(self, folder: Path, image_size: int, grid: int, limit: int | None = None,
-                 stem_grids: tuple[int, ...] = ()):
+    def __init__(self, folder: Path, image_size: int, grid: int | None, limit: int | None = None,
+                 stem_grids: tuple[int, ...] = (), mean=MEAN, std=STD):
+        """grid: the tower's patch grid for stage 0's patch labels (None: no labels, as when
+        fine-tuning a checkpoint whose tower is trained already); mean/std: its preprocessing."""
         self.folder = Path(folder)
         self.gts = read_groundtruth(self.folder)[:limit]
         n = len(self.gts)
         self.pixels = torch.empty(n, 3, image_size, image_size, dtype=torch.float16)
-        self.patch_labels = torch.zeros(n, grid * grid, dtype=torch.long)
-        self.patch_locations = torch.zeros(n, grid * grid, dtype=torch.long)
+        cells = grid * grid if grid else 0
+        self.patch_labels = torch.zeros(n, cells, dtype=torch.long)
+        self.patch_locations = torch.zeros(n, cells, dtype=torch.long)
         # Finer defect maps for the conv stem's own supervision (stage 0), uint8 to keep them small.
         self.stem_labels = {g: torch.zeros(n, g * g, dtype=torch.uint8) for g in stem_grids}
         for i, gt in enumerate(tqdm(self.gts, desc=f"loading {self.folder.name}", unit="img", leave=False)):
@@ -47,9 +50,11 @@ class SynthImages:
             mask = cv2.imread(str(self.folder / gt["mask"]), cv2.IMREAD_UNCHANGED)
             if image is None or mask is None:
                 raise ValueError(f"cannot read image or mask of {gt['image']}")
-            self.pixels[i] = torch.from_numpy(preprocess(image, image_size))
-            self.patch_labels[i] = torch.from_numpy(patch_defect_labels(mask, grid))
-            self.patch_locations[i] = torch.from_numpy(patch_location_labels(gt["part_bbox"], image_size, grid))
+            self.pixels[i] = torch.from_numpy(preprocess(image, image_size, mean, std))
+            if grid:
+                self.patch_labels[i] = torch.from_numpy(patch_defect_labels(mask, grid))
+                # part_bbox is in the rendered image's pixels, the grid spans the same picture.
+                self.patch_locations[i] = torch.from_numpy(patch_location_labels(gt["part_bbox"], mask.shape[0], grid))
             for g, labels in self.stem_labels.items():
                 labels[i] = torch.from_numpy(patch_defect_labels(mask, g))
         self.part = torch.tensor([PART_TYPES.index(g["part"]) for g in self.gts])

@@ -6,6 +6,7 @@ Every stage checkpoints into WORK/<stage>/ and a rerun resumes where it stopped.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -153,7 +154,11 @@ def share_stage0(source_work: Path, work_dir: Path) -> None:
         (work_dir / "data").symlink_to((source_work / "data").resolve(), target_is_directory=True)
 
 
-def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None = None) -> Path:
+def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None = None,
+          init_from: Path | None = None) -> Path:
+    """The full pipeline from random init; with `init_from` (a checkpoint folder), stage 2 only."""
+    if stage0_from is not None and init_from is not None:
+        raise ValueError("--stage0-from and --from exclude each other (a checkpoint has its own vision tower)")
     cfg = TrainConfig.load(config_path)
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.train.threads)
@@ -165,6 +170,8 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     d = cfg.data
     train_dir = ensure_dataset(work_dir / "data" / "train", d.train_count, d.train_seed, d.image_size, d.workers)
     val_dir = ensure_dataset(work_dir / "data" / "val", d.val_count, d.val_seed, d.image_size, d.workers)
+    if init_from is not None:
+        return finetune(cfg, init_from, work_dir, out, train_dir, val_dir)
 
     tokenizer = build_tokenizer(cfg, read_groundtruth(train_dir), work_dir / "tokenizer.json")
     config = model_config(cfg, tokenizer)
@@ -214,7 +221,19 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     run_stage("stage1", model, [{"params": trainable, "lr": s1.lr}],
               lambda step: {"loss": model(**to_device(captions(step), device)).loss}, steps=s1.steps, **loop)
 
-    # Stage 2: self-questioning instruction tuning; LLM + projector fully, vision tower by ViT-LoRA.
+    model = train_stage2(model, cfg, tokenizer, train_data, cfg.model.template, device, loop)
+
+    # Stage times come from their own records, so a resumed run still reports the full training time.
+    stage_seconds = {s: json.loads((work_dir / s / "done.json").read_text())["seconds"] for s in ("stage0", "stage1", "stage2")}
+    return save_checkpoint(model, tokenizer, cfg, out, val_dir, stage_seconds, template=cfg.model.template,
+                           preprocessing=preprocessing_spec(cfg.data.image_size),
+                           training={"stage0_heldout": vision_metrics})
+
+
+def train_stage2(model, cfg: TrainConfig, tokenizer: Tokenizer, train_data: SynthImages, template: str,
+                 device: torch.device, loop: dict):
+    """Self-questioning instruction tuning: LLM + projector fully, the vision tower by ViT-LoRA.
+    Returns the model with the adapters merged, on the CPU, in eval mode."""
     s2 = cfg.stage2
     lora = LoraSettings(vision_r=s2.vit_lora_r, vision_alpha=s2.vit_lora_alpha, vision_dropout=0.0, llm=False)
     peft_model = apply_lora(model, lora)
@@ -223,20 +242,42 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
             p.requires_grad_(True)
     vit = [p for n, p in peft_model.named_parameters() if p.requires_grad and "vision_tower" in n]
     rest = [p for n, p in peft_model.named_parameters() if p.requires_grad and "vision_tower" not in n]
-    convs = TextBatches(train_data, tokenizer, config, cfg.model.template, s2.batch_size, cfg.seed + 2,
+    convs = TextBatches(train_data, tokenizer, model.config, template, s2.batch_size, cfg.seed + 2,
                         sq_r=s2.sq_r, answers_only=s2.answers_only)
     peft_model.train()
     run_stage("stage2", peft_model, [{"params": rest, "lr": s2.lr}, {"params": vit, "lr": s2.vision_lr}],
               lambda step: {"loss": peft_model(**to_device(convs(step), device)).loss}, steps=s2.steps, **loop)
-    model = merge_lora(peft_model).eval().cpu()
-
-    # Stage times come from their own records, so a resumed run still reports the full training time.
-    stage_seconds = {s: json.loads((work_dir / s / "done.json").read_text())["seconds"] for s in ("stage0", "stage1", "stage2")}
-    return save_checkpoint(model, tokenizer, cfg, out, val_dir, vision_metrics, stage_seconds)
+    return merge_lora(peft_model).eval().cpu()
 
 
-def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path, vision_metrics: dict,
-                    stage_seconds: dict[str, float]) -> Path:
+def finetune(cfg: TrainConfig, source: Path, work_dir: Path, out: Path, train_dir: Path, val_dir: Path) -> Path:
+    """Stage 2 only, on a checkpoint folder: ours, or one `sqinspect convert` made from a released
+    SQ-LLaVA / LLaVA. Its vision tower (CLIP) and projector are trained already, so stages 0 and
+    1 are skipped; its tokenizer, template and preprocessing are kept. The synthetic parts are
+    resized to its image size as the runtime would."""
+    source = Path(source)
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "sqinspect.json"):
+        if not (source / name).is_file():
+            raise ValueError(f"{source}: not a checkpoint folder (no {name}); convert a release with `sqinspect convert`")
+    meta = json.loads((source / "sqinspect.json").read_text())
+    pre = meta["preprocessing"]
+    tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    model = SQLlavaForConditionalGeneration.from_pretrained(source, use_safetensors=True).to(device)
+    train_data = SynthImages(train_dir, pre["size"], grid=None, mean=pre["mean"], std=pre["std"])
+    loop = dict(out_dir=work_dir, checkpoint_every=cfg.train.checkpoint_every, log_every=cfg.train.log_every)
+    template = meta.get("template", cfg.model.template)
+    model = train_stage2(model, cfg, tokenizer, train_data, template, device, loop)
+    seconds = {"stage2": json.loads((work_dir / "stage2" / "done.json").read_text())["seconds"]}
+    with open(source / "model.safetensors", "rb") as f:
+        digest = hashlib.file_digest(f, "sha256").hexdigest()
+    source_meta = {"path": str(source), "model_sha256": digest, "provenance": meta.get("provenance")}
+    return save_checkpoint(model, tokenizer, cfg, out, val_dir, seconds, template=template, preprocessing=pre,
+                           training={"finetuned_from": source_meta}, inspection=meta.get("inspection", {}))
+
+
+def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path, stage_seconds: dict[str, float], *,
+                    template: str, preprocessing: dict, training: dict, inspection: dict | None = None) -> Path:
     from models.inspect import choose_threshold, inspection_defaults
 
     out = Path(out)
@@ -244,13 +285,12 @@ def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path
     model.save_pretrained(out)
     tokenizer.save(str(out / "tokenizer.json"))
     meta = {
-        "template": cfg.model.template,
-        "preprocessing": preprocessing_spec(cfg.data.image_size),
-        "inspection": inspection_defaults(),
+        "template": template,
+        "preprocessing": preprocessing,
+        "inspection": {**inspection_defaults(), **(inspection or {})},
         "training": {
             "config": cfg.to_dict(), "generator_version": GENERATOR_VERSION,
-            "stage_seconds": stage_seconds, "wall_time_s": round(sum(stage_seconds.values()), 1),
-            "stage0_heldout": vision_metrics,
+            "stage_seconds": stage_seconds, "wall_time_s": round(sum(stage_seconds.values()), 1), **training,
         },
     }
     (out / "sqinspect.json").write_text(json.dumps(meta, indent=2))
