@@ -48,6 +48,28 @@ def test_stage2_trains_the_vision_tower_through_vit_lora(trained):
     assert torch.equal(final[f"model.vision_tower.{norm}"], stage0[f"tower.{norm}"])
 
 
+def test_data_parallel_under_torchrun(tmp_path):
+    """Two processes (gloo on the CPU): each draws its own batches, gradients are averaged, and
+    the run fails if the replicas' weights ever differ at the end of a stage. Rank 0 writes."""
+    import os
+    import subprocess
+    import sys
+
+    out, work = tmp_path / "model", tmp_path / "work"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    proc = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+                           "-m", "app.cli", "train", str(out), "--config", TINY, "--work", str(work)],
+                          capture_output=True, text=True, timeout=900, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.count("trained model written to") == 1
+    meta = json.loads((out / "sqinspect.json").read_text())
+    assert meta["training"]["processes"] == 2
+    for stage in ("stage0", "stage1", "stage2"):
+        assert json.loads((work / stage / "done.json").read_text())["processes"] == 2
+        lines = (work / stage / "loss.csv").read_text().splitlines()
+        assert lines[0].startswith("step,") and sum(line.startswith("step,") for line in lines) == 1
+
+
 def test_rerun_resumes_and_skips_finished_stages(trained, tmp_path):
     out, work = trained
     before = (work / "stage2" / "done.json").read_text()

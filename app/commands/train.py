@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from app.errors import SQInspectError
@@ -20,6 +21,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from models.train import distributed
     from models.train.config import DEFAULT_CONFIG
     from models.train.pipeline import train
 
@@ -31,5 +33,8 @@ def run(args) -> int:
         out = train(config, work, args.out, stage0_from=args.stage0_from, init_from=args.init_from)
     except ValueError as exc:
         raise SQInspectError(str(exc)) from None
-    print(f"trained model written to {out} (work folder {work})")
+    finally:
+        distributed.teardown()
+    if int(os.environ.get("RANK", "0")) == 0:  # under torchrun: one line, from the process that wrote it
+        print(f"trained model written to {out} (work folder {work})")
     return 0

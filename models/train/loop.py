@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import logging
@@ -13,6 +14,8 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 from tqdm import tqdm
+
+from models.train import distributed
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,8 @@ def run_stage(
     log_every: int = 10,
     weight_decay: float = 0.0,
 ) -> Path:
-    """Train `module` for `steps`; `loss_fn(step)` draws its own batch and returns {"loss": ..., ...}.
+    """Train `module` for `steps`; `loss_fn(k)` draws batch k and returns {"loss": ..., ...} (k is
+    the step; under torchrun step * processes + rank, so that every process sees other parts).
 
     State lives in out_dir/<name>/: trainable weights (safetensors), optimiser state (tensors
     only), the step reached, and loss.csv. A rerun resumes from the last checkpoint; a finished
@@ -64,19 +68,26 @@ def run_stage(
 
     log_path = stage_dir / "loss.csv"
     new_log = start == 0 or not log_path.exists()
-    with open(log_path, "w" if new_log else "a", newline="") as log_file:
+    main, world, rank = distributed.is_main(), distributed.world_size(), distributed.rank()
+    params = list(trainable.values())
+    # Under torchrun only rank 0 keeps the log; every rank draws its own batches (index
+    # step * world + rank; one process: just step).
+    with open(log_path, "w" if new_log else "a", newline="") if main else contextlib.nullcontext() as log_file:
         writer = None
         t0 = time.time()
-        bar = tqdm(range(start, steps), desc=name, initial=start, total=steps, unit="step")
+        bar = tqdm(range(start, steps), desc=name, initial=start, total=steps, unit="step", disable=not main)
         for step in bar:
             scale = cosine_lr(step, steps)
             for group, base in zip(optimizer.param_groups, base_lrs):
                 group["lr"] = base * scale
-            losses = loss_fn(step)
+            losses = loss_fn(step * world + rank)
             optimizer.zero_grad(set_to_none=True)
             losses["loss"].backward()
-            torch.nn.utils.clip_grad_norm_(list(trainable.values()), 1.0)
+            distributed.average_gradients(params)
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
+            if not main:
+                continue
             if step % log_every == 0 or step == steps - 1:
                 row = {"step": step, "seconds": round(time.time() - t0, 2), "lr": optimizer.param_groups[0]["lr"]}
                 row.update({k: round(float(v.detach()), 5) for k, v in losses.items()})
@@ -89,9 +100,13 @@ def run_stage(
                 bar.set_postfix(loss=f"{float(losses['loss'].detach()):.3f}")
             if (step + 1) % checkpoint_every == 0 and step + 1 < steps:
                 _save(stage_dir, trainable, optimizer, step + 1)
-    _save(stage_dir, trainable, optimizer, steps)
-    done_marker.write_text(json.dumps({"steps": steps, "seconds": round(time.time() - t0, 1)}))
-    plot_losses(log_path, stage_dir / "loss.png", title=name)
+    distributed.check_in_sync(params)
+    if main:
+        _save(stage_dir, trainable, optimizer, steps)
+        done_marker.write_text(json.dumps({"steps": steps, "seconds": round(time.time() - t0, 1),
+                                           "processes": world}))
+        plot_losses(log_path, stage_dir / "loss.png", title=name)
+    distributed.barrier()
     return stage_dir
 
 

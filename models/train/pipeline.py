@@ -26,6 +26,7 @@ from models.synth.dataset import write_dataset
 from models.synth.text import caption, conversation
 from models.synth.vocab import GENERATOR_VERSION
 from models.tokenizer import special_token_ids, train_bpe_tokenizer
+from models.train import distributed
 from models.train.config import TrainConfig
 from models.train.data import SynthImages, read_groundtruth
 from models.train.loop import run_stage
@@ -160,22 +161,24 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     if stage0_from is not None and init_from is not None:
         raise ValueError("--stage0-from and --from exclude each other (a checkpoint has its own vision tower)")
     cfg = TrainConfig.load(config_path)
-    torch.manual_seed(cfg.seed)
+    device = distributed.setup()
+    torch.manual_seed(cfg.seed)  # the same on every process: replicas start equal
     torch.set_num_threads(cfg.train.threads)
     work_dir = Path(work_dir)
-    if stage0_from is not None:
-        share_stage0(stage0_from, work_dir)
-    work_dir.mkdir(parents=True, exist_ok=True)
-    (work_dir / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2))
     d = cfg.data
-    train_dir = ensure_dataset(work_dir / "data" / "train", d.train_count, d.train_seed, d.image_size, d.workers)
-    val_dir = ensure_dataset(work_dir / "data" / "val", d.val_count, d.val_seed, d.image_size, d.workers)
+    with distributed.main_first():  # under torchrun: rank 0 renders and writes, the others read
+        if stage0_from is not None:
+            share_stage0(stage0_from, work_dir)
+        work_dir.mkdir(parents=True, exist_ok=True)
+        (work_dir / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2))
+        train_dir = ensure_dataset(work_dir / "data" / "train", d.train_count, d.train_seed, d.image_size, d.workers)
+        val_dir = ensure_dataset(work_dir / "data" / "val", d.val_count, d.val_seed, d.image_size, d.workers)
+        if init_from is None:
+            tokenizer = build_tokenizer(cfg, read_groundtruth(train_dir), work_dir / "tokenizer.json")
     if init_from is not None:
-        return finetune(cfg, init_from, work_dir, out, train_dir, val_dir)
+        return finetune(cfg, init_from, work_dir, out, train_dir, val_dir, device)
 
-    tokenizer = build_tokenizer(cfg, read_groundtruth(train_dir), work_dir / "tokenizer.json")
     config = model_config(cfg, tokenizer)
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     model = SQLlavaForConditionalGeneration(config).to(device)
     grid = cfg.data.image_size // cfg.model.patch_size
     s0 = cfg.stage0
@@ -209,7 +212,8 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     taps.remove()
     vision_metrics = stage0_metrics(tower, heads, val_data, layer)
     log.info("stage 0 held-out: %s", vision_metrics)
-    (work_dir / "stage0" / "metrics.json").write_text(json.dumps(vision_metrics, indent=2))
+    if distributed.is_main():
+        (work_dir / "stage0" / "metrics.json").write_text(json.dumps(vision_metrics, indent=2))
 
     # Stage 1: captions; the pretrained tower stays frozen, projector + LLM learn to read it.
     s1 = cfg.stage1
@@ -250,7 +254,8 @@ def train_stage2(model, cfg: TrainConfig, tokenizer: Tokenizer, train_data: Synt
     return merge_lora(peft_model).eval().cpu()
 
 
-def finetune(cfg: TrainConfig, source: Path, work_dir: Path, out: Path, train_dir: Path, val_dir: Path) -> Path:
+def finetune(cfg: TrainConfig, source: Path, work_dir: Path, out: Path, train_dir: Path, val_dir: Path,
+             device: torch.device) -> Path:
     """Stage 2 only, on a checkpoint folder: ours, or one `sqinspect convert` made from a released
     SQ-LLaVA / LLaVA. Its vision tower (CLIP) and projector are trained already, so stages 0 and
     1 are skipped; its tokenizer, template and preprocessing are kept. The synthetic parts are
@@ -262,7 +267,6 @@ def finetune(cfg: TrainConfig, source: Path, work_dir: Path, out: Path, train_di
     meta = json.loads((source / "sqinspect.json").read_text())
     pre = meta["preprocessing"]
     tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     model = SQLlavaForConditionalGeneration.from_pretrained(source, use_safetensors=True).to(device)
     train_data = SynthImages(train_dir, pre["size"], grid=None, mean=pre["mean"], std=pre["std"])
     loop = dict(out_dir=work_dir, checkpoint_every=cfg.train.checkpoint_every, log_every=cfg.train.log_every)
@@ -281,6 +285,9 @@ def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path
     from models.inspect import choose_threshold, inspection_defaults
 
     out = Path(out)
+    if not distributed.is_main():  # under torchrun rank 0 writes the model; the replicas are equal
+        distributed.barrier()
+        return out
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
     tokenizer.save(str(out / "tokenizer.json"))
@@ -290,11 +297,13 @@ def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path
         "inspection": {**inspection_defaults(), **(inspection or {})},
         "training": {
             "config": cfg.to_dict(), "generator_version": GENERATOR_VERSION,
-            "stage_seconds": stage_seconds, "wall_time_s": round(sum(stage_seconds.values()), 1), **training,
+            "stage_seconds": stage_seconds, "wall_time_s": round(sum(stage_seconds.values()), 1),
+            "processes": distributed.world_size(), **training,
         },
     }
     (out / "sqinspect.json").write_text(json.dumps(meta, indent=2))
     threshold = choose_threshold(out, val_dir)
     meta["inspection"]["threshold"] = threshold
     (out / "sqinspect.json").write_text(json.dumps(meta, indent=2))
+    distributed.barrier()
     return out
