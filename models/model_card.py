@@ -38,6 +38,15 @@ def _fmt(value) -> str:
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
+def _stage0_line(s0: dict) -> str:
+    grids = s0.get("stem_grids") or []
+    stem = f", and of each cell of the conv stem's {' and '.join(f'{g}x{g}' for g in grids)} maps" if grids else ""
+    turns = "random 90-degree turns and mirrors" if s0.get("augment") else "no augmentation"
+    return (f"- Stage 0 supervision: the defect under every patch token (defect patches weighted "
+            f"{s0.get('defect_patch_weight', 5.0):g}){stem}; the part's 3x3 cell under every patch; part, "
+            f"material, count, defect types, locations and verdict from the pooled tokens; {turns}.")
+
+
 def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | None = None,
                 ablation_note: str = "") -> str:
     meta = json.loads((Path(checkpoint) / "sqinspect.json").read_text())
@@ -64,7 +73,8 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
         f"- Wall time of the three stages: {train['wall_time_s'] / 60:.1f} min on this 2-core machine "
         "(config `models/configs/default.toml`, seed "
         f"{cfg['seed']}).",
-        f"- Stage 0 held-out vision heads: " + ", ".join(f"{k} {_fmt(v)}" for k, v in train["stage0_heldout"].items()) + ".",
+        _stage0_line(cfg["stage0"]),
+        "- Stage 0 held-out vision heads: " + ", ".join(f"{k} {_fmt(v)}" for k, v in train["stage0_heldout"].items()) + ".",
         f"- Verdict threshold {meta['inspection']['threshold']:.4f}, chosen on the validation split "
         "(highest threshold keeping 98% recall).",
         "",
