@@ -75,7 +75,7 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
         f"{cfg['seed']}).",
         _stage0_line(cfg["stage0"]),
         "- Stage 0 held-out vision heads: " + ", ".join(f"{k} {_fmt(v)}" for k, v in train["stage0_heldout"].items()) + ".",
-        f"- Verdict threshold {meta['inspection']['threshold']:.4f}, chosen on the validation split "
+        f"- Verdict threshold {meta['inspection']['threshold']:.3g}, chosen on the validation split "
         "(highest threshold keeping 98% recall).",
         "",
         "## Held-out metrics",

@@ -70,6 +70,24 @@ def test_data_parallel_under_torchrun(tmp_path):
         assert lines[0].startswith("step,") and sum(line.startswith("step,") for line in lines) == 1
 
 
+def test_stage0_from_shares_the_tower_and_guards_its_data(trained, tmp_path, capsys):
+    out, work = trained
+    shared = tmp_path / "ablation"
+    assert main(["train", str(shared / "model"), "--config", TINY, "--work", str(shared / "work"),
+                 "--stage0-from", str(work)]) == 0
+    assert (shared / "work" / "stage0" / "weights.safetensors").read_bytes() == \
+        (work / "stage0" / "weights.safetensors").read_bytes()
+    assert (shared / "work" / "stage2" / "done.json").is_file()
+    # A config that asks for another data set must not render over the shared one.
+    other = tmp_path / "other.toml"
+    other.write_text(open(TINY).read().replace("train_count = 48", "train_count = 40"))
+    before = (work / "data" / "train" / "groundtruth.jsonl").read_bytes()
+    assert main(["train", str(tmp_path / "b"), "--config", str(other), "--work", str(tmp_path / "b.work"),
+                 "--stage0-from", str(work)]) != 0
+    assert "has 48 training images, the config asks for 40" in capsys.readouterr().err
+    assert (work / "data" / "train" / "groundtruth.jsonl").read_bytes() == before
+
+
 def test_rerun_resumes_and_skips_finished_stages(trained, tmp_path):
     out, work = trained
     before = (work / "stage2" / "done.json").read_text()

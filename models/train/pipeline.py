@@ -169,6 +169,10 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     with distributed.main_first():  # under torchrun: rank 0 renders and writes, the others read
         if stage0_from is not None:
             share_stage0(stage0_from, work_dir)
+            shared = len(read_groundtruth(work_dir / "data" / "train"))
+            if shared != d.train_count:  # ensure_dataset would render over the other run's data
+                raise ValueError(f"--stage0-from {stage0_from}: its data set has {shared} training images, "
+                                 f"the config asks for {d.train_count}")
         work_dir.mkdir(parents=True, exist_ok=True)
         (work_dir / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2))
         train_dir = ensure_dataset(work_dir / "data" / "train", d.train_count, d.train_seed, d.image_size, d.workers)
