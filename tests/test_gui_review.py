@@ -124,18 +124,23 @@ def test_filters_change_the_rows(open_window, scenario, qtbot):
     assert all_ids(w) == expect(lambda i: not scenario.reviews.get(i))
     bar.unreviewed.setChecked(False)
 
-    # Text search (after a pause in typing, or at once with Enter) in the questions and answers.
-    qtbot.keyClicks(bar.search, "crack")
+    # Text search (after a pause in typing, or at once with Enter) in the questions and answers:
+    # two defect words that the model's texts name for some parts but not all.
+    def mentioning(word):
+        return expect(lambda i: word in (scenario.result[i]["description"] + " ".join(
+            p["question"] + " " + p["answer"] for p in scenario.result[i]["qa"])).lower())
+
+    words = [word for word in ("crack", "scratch", "rust", "dent", "stain", "chip", "burr", "hole")
+             if 0 < len(mentioning(word)) < len(newest_first)]
+    assert len(words) >= 2, words
+    first, second = words[0], next(word for word in words[1:] if mentioning(word) != mentioning(words[0]))
+    qtbot.keyClicks(bar.search, first)
     qtbot.keyClick(bar.search, Qt.Key_Return)
-    cracked = expect(lambda i: "crack" in (scenario.result[i]["description"] + " ".join(
-        p["question"] + " " + p["answer"] for p in scenario.result[i]["qa"])).lower())
-    assert cracked and all_ids(w) == cracked
+    assert all_ids(w) == mentioning(first)
     bar.search.clear()
     with qtbot.waitSignal(bar.changed, timeout=2000):
-        qtbot.keyClicks(bar.search, "stain")  # no Enter: the pause triggers it
-    stained = expect(lambda i: "stain" in (scenario.result[i]["description"] + " ".join(
-        p["question"] + " " + p["answer"] for p in scenario.result[i]["qa"])).lower())
-    assert stained and all_ids(w) == stained and stained != cracked
+        qtbot.keyClicks(bar.search, second)  # no Enter: the pause triggers it
+    assert all_ids(w) == mentioning(second)
     bar.search.clear()
     qtbot.keyClick(bar.search, Qt.Key_Return)
 
