@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.doctor import tiny_onnx
-from app.runtime.engine import AUTO_ORDER, CPU, SHORT, captured_native_output, _why
+from app.runtime.engine import AUTO_ORDER, CPU, SHORT, captured_native_output, why_provider_failed
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +61,10 @@ def probe_provider(full_name: str, *, threads: int = 1) -> ProviderResult:
             error = str(exc)
     said = (native[0] if native else "") + printed.getvalue()
     if error:
-        return ProviderResult(short, False, _why(said, error))
+        return ProviderResult(short, False, why_provider_failed(said, error))
     running = session.get_providers()
     if running[0] != full_name:
-        return ProviderResult(short, False, _why(said, "") if said.strip() else f"the session fell back to {running[0]}")
+        return ProviderResult(short, False, why_provider_failed(said, "") if said.strip() else f"the session fell back to {running[0]}")
     want = tiny_onnx.expected(x)
     if y.shape != want.shape or not np.array_equal(y, want):
         diff = float(np.max(np.abs(y.astype(np.float64) - want))) if y.shape == want.shape else float("nan")

@@ -95,7 +95,7 @@ def captured_native_output():
             text.append(sink.read().decode("utf-8", "replace"))
 
 
-def _why(native: str, error: str) -> str:
+def why_provider_failed(native: str, error: str) -> str:
     libs = re.findall(r"([\w.+-]+\.so[.\d]*|[\w.+-]+\.dll): cannot open shared object file", native + error)
     if libs:
         return "missing library " + ", ".join(dict.fromkeys(libs))
@@ -217,9 +217,9 @@ class Engine:
                 except Exception as exc:
                     error = str(exc)
             if error:
-                raise ProviderError(_why(native[0] if native else "", error))
+                raise ProviderError(why_provider_failed(native[0] if native else "", error))
             if sessions[graph].get_providers()[0] != name:
-                raise ProviderError(_why(native[0] if native else "", ""))
+                raise ProviderError(why_provider_failed(native[0] if native else "", ""))
         return sessions
 
     def _check_io(self) -> None:

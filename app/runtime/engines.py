@@ -6,68 +6,25 @@ sequence 1..the longest prompt an inspection can build, past 0..that length.
 Torch-free: runs on the CUDA box with the runtime install.
 
 onnxruntime-gpu lists the CUDA and TensorRT providers whether or not their libraries and a GPU
-are present, so each provider is probed by starting a real session and reading back
-session.get_providers(); the native log of that attempt names the missing library.
+are present, so TensorRT is first probed with the doctor's real session (app/doctor/probe.py),
+whose native log names the missing library.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import re
-import sys
 import time
 from pathlib import Path
 
 from app.runtime.bundle import CACHE_DIR, GRAPH_NAMES, open_bundle
-from app.runtime.engine import captured_native_output
+from app.runtime.engine import CUDA, TENSORRT, captured_native_output, why_provider_failed
 from app.runtime.errors import BundleError
 from app.runtime.prompt import Prompts
+from app.doctor.probe import probe_provider
 
 
 class EngineError(Exception):
     """TensorRT engines cannot be built here; the message says what is missing."""
-
-
-def _reason(log: str) -> str:
-    found = re.findall(r"([\w.+-]+\.so[.\d]*|[\w.+-]+\.dll): cannot open shared object file", log)
-    found = ["missing library " + ", ".join(dict.fromkeys(found))] if found else []
-    for pattern in (r"Please install TensorRT libraries", r"no CUDA-capable device is detected",
-                    r"CUDA driver version is insufficient[^\n]*", r"Require cuDNN [\d.*]+ and CUDA [\d.*]+"):
-        m = re.search(pattern, log)
-        if m:
-            found.append(m.group(0).replace("Please install", "install"))
-    if found:
-        return "; ".join(found)
-    lines = [line.strip() for line in log.splitlines() if line.strip()]
-    return lines[-1][:200] if lines else "the provider did not start (no error text)"
-
-
-def probe_provider(name: str, model_path: Path, options: dict | None = None) -> tuple[bool, str]:
-    """Start a session on `model_path` with provider `name` alone (plus CPU); True if it really runs."""
-    import onnxruntime as ort
-
-    if name not in ort.get_available_providers():
-        return False, f"this onnxruntime build ({ort.__version__}) has no {name}; install onnxruntime-gpu"
-    with captured_native_output() as log, contextlib.redirect_stdout(sys.stderr):
-        try:
-            session = ort.InferenceSession(str(model_path), providers=[(name, options or {}), "CPUExecutionProvider"])
-            ok = name in session.get_providers()
-        except Exception as exc:  # ORT raises its own types; the text is what matters
-            ok, err = False, str(exc)
-        else:
-            err = ""
-    text = (log[0] if log else "") + "\n" + err
-    return ok, "" if ok else _reason(text)
-
-
-def working_gpu_providers(model_path: Path) -> dict[str, str]:
-    """{provider: "" if it works else why not} for CUDA and TensorRT."""
-    result = {}
-    for name in ("CUDAExecutionProvider", "TensorrtExecutionProvider"):
-        ok, why = probe_provider(name, model_path)
-        result[name] = "" if ok else why
-    return result
 
 
 def max_prompt_tokens(manifest: dict, tokenizer) -> int:
@@ -119,13 +76,11 @@ def build_engines(bundle: Path, *, fp16: bool = False, workspace_gb: float = 4.0
     bundle = Path(bundle)
     manifest = open_bundle(bundle).manifest
     tick = progress or (lambda name: None)
-    smallest = bundle / manifest["graphs"]["embedding"]["file"]
-    status = working_gpu_providers(smallest)
+    trt, cuda = probe_provider(TENSORRT), probe_provider(CUDA)  # the doctor's real-session probe
     tick("providers")
-    if status["TensorrtExecutionProvider"]:
-        cuda = status["CUDAExecutionProvider"]
-        where = f"; CUDA execution provider: {cuda}" if cuda else " (the CUDA execution provider works)"
-        raise EngineError(f"TensorRT execution provider unusable: {status['TensorrtExecutionProvider']}{where}")
+    if not trt.works:
+        where = f"; CUDA execution provider: {cuda.detail}" if not cuda.works else " (the CUDA execution provider works)"
+        raise EngineError(f"TensorRT execution provider unusable: {trt.detail}{where}")
 
     tokenizer = Tokenizer.from_file(str(bundle / manifest.get("tokenizer", "tokenizer.json")))
     shapes, seq_max = profiles(manifest, tokenizer)
@@ -153,7 +108,7 @@ def build_engines(bundle: Path, *, fp16: bool = False, workspace_gb: float = 4.0
                 ok, err = False, str(exc)
         if not ok:
             raise EngineError(f"{manifest['graphs'][name]['file']}: TensorRT engine build failed: "
-                              f"{_reason((log[0] if log else '') + chr(10) + err)}")
+                              f"{why_provider_failed(log[0] if log else '', err)}")
         built[name] = {"profile": shapes[name], "seconds": round(time.time() - t0, 1)}
         tick(name)
     engines = [p.name for p in cache.iterdir() if p.suffix in (".engine", ".profile", ".timing") or "timing" in p.name]
@@ -168,4 +123,4 @@ def build_engines(bundle: Path, *, fp16: bool = False, workspace_gb: float = 4.0
     return info
 
 
-__all__ = ["BundleError", "EngineError", "build_engines", "profiles", "probe_provider", "working_gpu_providers"]
+__all__ = ["BundleError", "EngineError", "build_engines", "profiles"]

@@ -15,6 +15,7 @@ import numpy as np
 
 from app.runtime.bundle import GRAPH_NAMES, open_bundle
 from app.runtime.errors import BundleError
+from app.runtime.generate import extend
 
 NEAR_TIE = 1e-3  # logit gap (relative to max(1, |top logit|)) below which a flipped token is allowed
 SMOKE_STEPS = 8
@@ -31,8 +32,11 @@ def check_graph_io(engine) -> None:
             want = declared.get(kind)
             if want is None:
                 continue
-            got = [{"name": v.name, "dtype": ORT_DTYPES.get(v.type[7:-1], v.type[7:-1]),
-                    "shape": [d if d is None or isinstance(d, int) else str(d) for d in v.shape]} for v in values]
+            got = []
+            for v in values:
+                element = v.type.removeprefix("tensor(").removesuffix(")")
+                got.append({"name": v.name, "dtype": ORT_DTYPES.get(element, element),
+                            "shape": [d if d is None or isinstance(d, int) else str(d) for d in v.shape]})
             if [g["name"] for g in got] != [w["name"] for w in want]:
                 raise BundleError(f"{engine.bundle.graph_file(graph)}: {kind} {[g['name'] for g in got]} differ "
                                   f"from the manifest's {[w['name'] for w in want]}")
@@ -48,8 +52,6 @@ def smoke_run(pipeline, steps: int = SMOKE_STEPS) -> dict:
     size = int(engine.bundle.manifest["preprocessing"]["size"])
     grey = np.full((size, size, 3), 128, np.uint8)
     logits, cache = pipeline.prefill_prefix(engine.image_features(engine.preprocess(grey)[None])[0])
-    from app.runtime.generate import extend
-
     tokens, margins = [], []
     for n in range(steps):
         row = logits[0]

@@ -69,14 +69,13 @@ def dihedral(batch: dict, k: int, mirror: bool) -> dict:
     grid = int(round(batch["patch_labels"].shape[-1] ** 0.5))
     out["patch_labels"] = turn(batch["patch_labels"], grid)
     out["locations"] = turn(batch["locations"], 3)
-    if "patch_locations" in batch:
-        # These labels name cells of the part, so the values turn too: cell j moves to where
-        # turning the 3x3 grid puts it.
-        moved_from = turn(torch.arange(len(LOCATIONS)), 3)  # new cell -> old cell
-        new_cell = torch.empty_like(moved_from)
-        new_cell[moved_from] = torch.arange(len(LOCATIONS))
-        lut = torch.cat([torch.zeros(1, dtype=torch.long), new_cell + 1])
-        out["patch_locations"] = lut[turn(batch["patch_locations"], grid)]
+    # The part-cell labels name cells of the part, so their values turn too: cell j goes to
+    # where turning the 3x3 grid puts it.
+    moved_from = turn(torch.arange(len(LOCATIONS)), 3)  # new cell -> old cell
+    new_cell = torch.empty_like(moved_from)
+    new_cell[moved_from] = torch.arange(len(LOCATIONS))
+    lut = torch.cat([torch.zeros(1, dtype=torch.long), new_cell + 1])
+    out["patch_locations"] = lut[turn(batch["patch_locations"], grid)]
     for name in [name for name in batch if name.startswith("stem_labels_")]:
         out[name] = turn(batch[name], int(name.rsplit("_", 1)[1]))
     return out

@@ -7,23 +7,19 @@ font, so the charts read the same on a dark station theme, a light desktop and a
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from app.gui.review import text
 from app.gui.review.filters import ReviewFilter
 from app.gui.theme import VERDICT_COLOURS, scaled_font
-from app.store import Store, StoreError
+from app.gui.review.store_query import LatestStoreQuery
 from app.store.stats import fill_days, totals
-
-log = logging.getLogger(__name__)
 
 TOP_TERMS = 10
 MAX_DAYS = 366  # a longer range is drawn from its first day with data
@@ -308,35 +304,6 @@ class TermsChart(_Chart):
                        str(row["inspections"]))
 
 
-class _StatsDone(QObject):
-    """Carries a job's result to the GUI thread (this object lives there)."""
-
-    done = Signal(int, object)  # generation, (by_day, by_station, terms) or an error message
-
-
-class _StatsJob(QRunnable):
-    """Reads the statistics of one filter with a Store of its own (one per thread)."""
-
-    def __init__(self, db_path: Path, query: dict, generation: int, current: Callable[[], int], out: _StatsDone):
-        super().__init__()
-        self.db_path, self.query, self.generation, self.current, self.out = db_path, query, generation, current, out
-
-    def run(self) -> None:
-        if self.generation != self.current():
-            return  # a newer filter came in before this job started
-        try:
-            with Store(self.db_path, create=False) as store:
-                result: object = (store.inspection_stats("day", **self.query),
-                                  store.inspection_stats("station", **self.query),
-                                  store.defect_terms(limit=TOP_TERMS, **self.query))
-        except StoreError as exc:
-            result = str(exc)
-        except Exception as exc:  # a bug must not pass silently in a worker thread
-            log.exception("statistics for the QA charts failed")
-            result = f"{type(exc).__name__}: {exc}"
-        self.out.done.emit(self.generation, result)
-
-
 class ChartsPanel(QWidget):
     """A summary line and four charts of the inspections a ReviewFilter selects: inspections and
     fail rate per day and per station, disagreement rate per day, defect words in the answers.
@@ -355,12 +322,8 @@ class ChartsPanel(QWidget):
         self.by_station: list[dict] = []
         self.terms: list[dict] = []
         self.error = ""
-        self.loading = False
-        self._generation = 0
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._done = _StatsDone()
-        self._done.done.connect(self._show_result)
+        self._query = LatestStoreQuery(self.db_path, "statistics for the QA charts", self)
+        self._query.answered.connect(self._show_result)
         self.summary_label = QLabel()
         self.summary_label.setFont(scaled_font(self.font(), 1.1))
         self.summary_label.setWordWrap(True)
@@ -392,20 +355,20 @@ class ChartsPanel(QWidget):
         """Read the statistics of `f` (default: the last filter) in the background, then redraw."""
         if f is not None:
             self.filter = f
-        self._generation += 1
-        self.loading = True
+        query = self.filter.query()
+        self._query.ask(lambda store: (store.inspection_stats("day", **query), store.inspection_stats("station", **query),
+                                       store.defect_terms(limit=TOP_TERMS, **query)))
         self._show_summary()
-        self._pool.start(_StatsJob(self.db_path, self.filter.query(), self._generation,
-                                   lambda: self._generation, self._done))
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until the worker is idle (for scripts and tests); the result arrives as an event."""
-        return self._pool.waitForDone(msecs)
+        return self._query.wait(msecs)
 
-    def _show_result(self, generation: int, result: object) -> None:
-        if generation != self._generation:
-            return  # an older filter's answer
-        self.loading = False
+    @property
+    def loading(self) -> bool:
+        return self._query.pending
+
+    def _show_result(self, result: object) -> None:
         if isinstance(result, str):
             self.error = result
         else:

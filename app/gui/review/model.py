@@ -1,25 +1,20 @@
-"""The inspections table: one page of Store.find_inspections at a time, newest first.
-
-Pages are read in a worker thread with a Store of its own: with a filter such as a text search,
-counting and paging 100k inspections took 0.13-0.4 s, long enough to freeze the window.
-"""
+"""The inspections table: one page of Store.find_inspections at a time, newest first, read off
+the GUI thread (app/gui/review/store_query.py)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QRunnable, Qt,
-                            QThreadPool, Signal)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
 from app.gui.review import text
 from app.gui.review.filters import ReviewFilter
 from app.gui.theme import verdict_colour
-from app.store import Store, StoreError
+from app.gui.review.store_query import LatestStoreQuery
+from app.store import Page, Store
 
-log = logging.getLogger(__name__)
 PAGE_SIZE = 100
 # The outcome next to the model's verdict: what QA scans for first.
 COLUMNS = ("id", "time", "station", "serial", "verdict", "probability", "outcome", "decision", "review",
@@ -28,40 +23,6 @@ ID_ROLE = Qt.UserRole + 1  # the inspection id of a row, in every column
 ROW_ROLE = Qt.UserRole + 2  # the whole inspection_status row (a dict)
 _NUMERIC = {"id", "probability"}
 _VERDICT_COLUMNS = {"verdict", "outcome"}
-
-
-class _PageDone(QObject):
-    """Carries a job's page to the GUI thread (this object lives there)."""
-
-    done = Signal(int, object)  # generation, a Page or an error message
-
-
-class _PageJob(QRunnable):
-    """Reads one page of one filter with a Store of its own (one per thread)."""
-
-    def __init__(self, db_path: Path, query: dict, offset: int, page_size: int, generation: int,
-                 current: Callable[[], int], out: _PageDone):
-        super().__init__()
-        self.db_path, self.query, self.offset, self.page_size = db_path, query, offset, page_size
-        self.generation, self.current, self.out = generation, current, out
-
-    def run(self) -> None:
-        if self.generation != self.current():
-            return  # a newer request came in before this one started
-        try:
-            with Store(self.db_path, create=False) as store:
-                page = store.find_inspections(**self.query, limit=self.page_size, offset=self.offset)
-                if not page.rows and page.total and self.offset:
-                    # Past the end (rows left the filter): show the last page instead.
-                    last = (page.total - 1) // self.page_size * self.page_size
-                    page = store.find_inspections(**self.query, limit=self.page_size, offset=last)
-            result: object = page
-        except StoreError as exc:
-            result = str(exc)
-        except Exception as exc:  # a bug must not pass silently in a worker thread
-            log.exception("reading a page of inspections failed")
-            result = f"{type(exc).__name__}: {exc}"
-        self.out.done.emit(self.generation, result)
 
 
 class InspectionTableModel(QAbstractTableModel):
@@ -82,12 +43,9 @@ class InspectionTableModel(QAbstractTableModel):
         self._total = 0
         self._offset = 0
         self._headers: dict[str, str] = {}
-        self._generation = 0
         self._then: Callable[[], None] | None = None
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._done = _PageDone()
-        self._done.done.connect(self._show_page)
+        self._query = LatestStoreQuery(self.db_path, "a page of inspections", self)
+        self._query.answered.connect(self._show_page)
         self.retranslate()
 
     # -- paging -----------------------------------------------------------------------------
@@ -115,7 +73,7 @@ class InspectionTableModel(QAbstractTableModel):
     @property
     def loading(self) -> bool:
         """A requested page is still being read."""
-        return self._then is not None
+        return self._query.pending
 
     def set_filter(self, f: ReviewFilter, then: Callable[[], None] | None = None) -> bool:
         """Show the first page of what `f` selects."""
@@ -144,19 +102,24 @@ class InspectionTableModel(QAbstractTableModel):
         page replaces the rows when it arrives, then `loaded` fires and `then()` runs; or
         `failed` fires and the rows stay."""
         offset = max(0, offset) // self.page_size * self.page_size
-        self._generation += 1
-        self._then = then or (lambda: None)
-        self._pool.start(_PageJob(self.db_path, self._filter.query(), offset, self.page_size, self._generation,
-                                  lambda: self._generation, self._done))
+        query, size = self._filter.query(), self.page_size
+
+        def read(store: Store) -> Page:
+            page = store.find_inspections(**query, limit=size, offset=offset)
+            if not page.rows and page.total and offset:
+                # Past the end (rows left the filter): the last page instead.
+                page = store.find_inspections(**query, limit=size, offset=(page.total - 1) // size * size)
+            return page
+
+        self._then = then
+        self._query.ask(read)
         return True
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until the worker is idle (scripts and tests); the page arrives as an event."""
-        return self._pool.waitForDone(msecs)
+        return self._query.wait(msecs)
 
-    def _show_page(self, generation: int, result: object) -> None:
-        if generation != self._generation:
-            return  # an older request's answer
+    def _show_page(self, result: object) -> None:
         then, self._then = self._then, None
         if isinstance(result, str):
             self.failed.emit(result)
