@@ -214,9 +214,10 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     run_stage("stage0", stage0_module, [{"params": list(stage0_module.parameters()), "lr": s0.lr}], stage0_step,
               steps=s0.steps, weight_decay=s0.weight_decay, **loop)
     taps.remove()
-    vision_metrics = stage0_metrics(tower, heads, val_data, layer)
-    log.info("stage 0 held-out: %s", vision_metrics)
-    if distributed.is_main():
+    vision_metrics = {}
+    if distributed.is_main():  # under torchrun the replicas are equal: one process measures
+        vision_metrics = stage0_metrics(tower, heads, val_data, layer)
+        log.info("stage 0 held-out: %s", vision_metrics)
         (work_dir / "stage0" / "metrics.json").write_text(json.dumps(vision_metrics, indent=2))
 
     # Stage 1: captions; the pretrained tower stays frozen, projector + LLM learn to read it.
