@@ -98,6 +98,41 @@ def test_pages_through_every_inspection_newest_first(open_window, scenario, qtbo
     assert w.model.page_number() == 1 and w.table.currentIndex().row() == 0
 
 
+def test_header_click_sorts_all_pages_and_refresh_keeps_the_order(open_window, scenario, qtbot):
+    w = open_window()
+    header = w.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (COLUMNS.index("time"), Qt.DescendingOrder)
+    column = COLUMNS.index("probability")
+
+    def click_and_read() -> list[dict]:
+        keep = w.current_id()
+        qtbot.mouseClick(header.viewport(), Qt.LeftButton,
+                         pos=QPoint(header.sectionViewportPosition(column) + 4, header.height() // 2))
+        w.wait_for_page()
+        assert w.model.page_number() == 1
+        # The selected part stays selected when it is on the new first page, else the first row.
+        assert w.current_id() == (keep if keep in w.model.ids() else w.model.ids()[0])
+        rows = []
+        while True:
+            rows += [w.model.row_data(r) for r in range(w.model.rowCount())]
+            if not w.next_button.isEnabled():
+                return rows
+            w.next_button.click()
+            w.wait_for_page()
+
+    for _ in range(2):  # the second click turns the order round
+        rows = click_and_read()
+        descending = header.sortIndicatorOrder() == Qt.DescendingOrder
+        assert w.model.sort_order == ("probability", descending)
+        p = [r["defect_probability"] for r in rows]
+        assert p == sorted(p, reverse=descending) and p[0] != p[-1]  # across pages, not within one
+        assert sorted(r["id"] for r in rows) == sorted(scenario.ids)
+    w.refresh()
+    w.wait_for_page()
+    page = [w.model.row_data(r)["defect_probability"] for r in range(w.model.rowCount())]
+    assert page == sorted(page, reverse=descending) and w.model.page_number() == w.model.page_count()
+
+
 def test_filters_change_the_rows(open_window, scenario, qtbot):
     w = open_window()
     bar = w.filter_bar

@@ -145,6 +145,30 @@ def test_find_filters_and_paging(store):
     assert store.find_inspections(station="line-1", limit=1).total == 2
 
 
+def test_find_sorts_in_the_database_and_pages_in_that_order(store):
+    a = record(store, 1, station="line-2", defect_probability=0.9, verdict="fail", serial="S-3")
+    b = record(store, 2, station="line-1", defect_probability=0.1, verdict="pass", serial="S-1")
+    c = record(store, 3, station="line-1", defect_probability=0.5, verdict="fail", serial="S-2")
+    store.record_decision(c, "override", actor="ins", reason="only dust")  # outcome of c: pass
+
+    def ids(**kw):
+        return [r["id"] for r in store.find_inspections(**kw).rows]
+
+    assert ids(sort="probability") == [a, c, b] and ids(sort="probability", descending=False) == [b, c, a]
+    assert ids(sort="serial", descending=False) == [b, c, a]
+    assert ids(sort="id", descending=False) == [a, b, c] == ids(sort="time", descending=False)
+    # Ties: by time, then id, in the same direction.
+    assert ids(sort="station", descending=False) == [b, c, a] and ids(sort="station") == [a, c, b]
+    assert ids(sort="outcome", descending=False) == [a, b, c] and ids(sort="outcome") == [c, b, a]  # "fail" < "pass"
+    assert ids(sort="probability", verdict="fail") == [a, c]
+    page = store.find_inspections(sort="probability", descending=False, limit=1, offset=1)
+    assert (page.total, [r["id"] for r in page.rows]) == (3, [c])
+    with pytest.raises(InvalidInput, match="sort: expected one of"):
+        store.find_inspections(sort="defect_probability; DROP TABLE inspections")
+    with pytest.raises(InvalidInput, match="descending: expected True or False"):
+        store.find_inspections(descending="yes")
+
+
 def test_users_and_roles(store):
     assert [u["username"] for u in store.list_users()] == ["admin", "ins", "qa", "qa2"]
     assert "password_hash" not in store.list_users()[0]

@@ -14,12 +14,13 @@ from app.store.errors import (
     VerificationFailed,
 )
 from app.store.paths import default_data_dir, default_db_path, images_dir_for
-from app.store.store import DECISIONS, REVIEW_ACTIONS, ROLES, Page, Store
+from app.store.store import DECISIONS, REVIEW_ACTIONS, ROLES, SORT_KEYS, Page, Store
 
 __all__ = [
     "DECISIONS",
     "REVIEW_ACTIONS",
     "ROLES",
+    "SORT_KEYS",
     "InvalidInput",
     "NotFound",
     "Page",

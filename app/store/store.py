@@ -39,6 +39,10 @@ REVIEWERS = ("qa", "admin")
 DECISIONS = ("accept", "reject", "override")
 REVIEW_ACTIONS = ("confirm", "override")
 VERDICTS = ("pass", "fail")
+# What the QA list sorts by -> its inspection_status column.
+SORT_KEYS = {"time": "created_at", "id": "id", "station": "station", "serial": "serial", "verdict": "verdict",
+             "probability": "defect_probability", "outcome": "final_verdict", "decision": "decision",
+             "review": "review", "operator": "operator", "lot": "lot"}
 # A writer waits this long for another process's write transaction (they take milliseconds)
 # before the user sees "database is busy".
 BUSY_TIMEOUT_MS = 10_000
@@ -519,8 +523,10 @@ class Store:
     def find_inspections(self, *, since: object = None, until: object = None, station: str | None = None,
                          verdict: str | None = None, final_verdict: str | None = None,
                          disagreement: bool | None = None, unreviewed: bool = False,
-                         text: str | None = None, limit: int = 50, offset: int = 0) -> Page:
-        """Inspections for the QA view, newest first (by time, then id). since/until: datetimes,
+                         text: str | None = None, sort: str = "time", descending: bool = True,
+                         limit: int = 50, offset: int = 0) -> Page:
+        """Inspections for the QA view, newest first (by time, then id) unless `sort` names
+        another of SORT_KEYS (ties: by time, then id, in the same direction). since/until: datetimes,
         dates or ISO text, UTC when naive; since is inclusive, until exclusive (a bare date
         includes that whole day). verdict is the model's, final_verdict the current outcome.
         disagreement: the inspector or QA overrode the model (True) or nobody did (False). text:
@@ -528,14 +534,18 @@ class Store:
         clause, params = filter_clause(since=since, until=until, station=station, verdict=verdict,
                                        final_verdict=final_verdict, disagreement=disagreement,
                                        unreviewed=unreviewed, text=text)
+        column = SORT_KEYS[validate.choice(sort, "sort", tuple(SORT_KEYS))]
+        direction = "DESC" if validate.flag(descending, "descending") else "ASC"
+        # By time (the default): every filter's index (time, station + time) serves the order, so
+        # a page does not sort (and build the view for) all matching rows first. Other keys sort
+        # the matching rows.
+        order = ", ".join(f"{c} {direction}" for c in dict.fromkeys((column, "created_at", "id")))
         limit = validate.integer(limit, "limit", lo=1, hi=validate.MAX_PAGE)
         offset = validate.integer(offset, "offset")
         with self._read():
             total = self.db.execute(f"SELECT count(*) FROM inspection_status{clause}", params).fetchone()[0]
             rows = [self._present(r) for r in self.db.query(
-                # created_at, then id: every filter's index (time, station + time) serves the order,
-                # so a page does not sort (and build the view for) all matching rows first.
-                f"SELECT * FROM inspection_status{clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                f"SELECT * FROM inspection_status{clause} ORDER BY {order} LIMIT ? OFFSET ?",
                 [*params, limit, offset])]
         return Page(rows=rows, total=total, limit=limit, offset=offset)
 

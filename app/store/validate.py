@@ -69,6 +69,12 @@ def choice(value: object, field: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def flag(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{field}: expected True or False, got {_type_name(value)}")
+    return value
+
+
 def number(value: object, field: str, *, lo: float = 0.0, hi: float = math.inf) -> float:
     # bool is an int subclass; True as a probability is a bug upstream, not a number.
     if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -1,5 +1,6 @@
-"""The inspections table: one page of Store.find_inspections at a time, newest first, read off
-the GUI thread (app/gui/review/store_query.py)."""
+"""The inspections table: one page of Store.find_inspections at a time, newest first or sorted
+by a column (in the database: a page is only part of the rows), read off the GUI thread
+(app/gui/review/store_query.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from app.gui.review import text
 from app.gui.review.filters import ReviewFilter
 from app.gui.theme import verdict_colour
 from app.gui.review.store_query import LatestStoreQuery
-from app.store import Page, Store
+from app.store import SORT_KEYS, Page, Store
 
 PAGE_SIZE = 100
 # The outcome next to the model's verdict: what QA scans for first.
@@ -39,6 +40,7 @@ class InspectionTableModel(QAbstractTableModel):
         self.db_path = Path(db_path)
         self.page_size = page_size
         self._filter = ReviewFilter()
+        self._sort = ("time", True)  # column, descending
         self._rows: list[dict] = []
         self._total = 0
         self._offset = 0
@@ -80,6 +82,23 @@ class InspectionTableModel(QAbstractTableModel):
         self._filter = f
         return self.load(0, then)
 
+    @property
+    def sort_order(self) -> tuple[str, bool]:
+        """The column the rows are sorted by and whether descending."""
+        return self._sort
+
+    def set_sort(self, column: str, descending: bool, then: Callable[[], None] | None = None) -> bool:
+        """Show the first page sorted by `column` (one of COLUMNS)."""
+        if column not in SORT_KEYS:
+            raise ValueError(f"cannot sort by {column!r}")
+        self._sort = (column, bool(descending))
+        return self.load(0, then)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
+        """QAbstractItemModel's sort (a view with sorting enabled calls it)."""
+        if 0 <= column < len(COLUMNS):
+            self.set_sort(COLUMNS[column], order == Qt.DescendingOrder)
+
     def reload(self, then: Callable[[], None] | None = None) -> bool:
         """Read the current page again (new inspections, reviews); stays on this page if it
         still exists, else goes to the last one."""
@@ -103,6 +122,7 @@ class InspectionTableModel(QAbstractTableModel):
         `failed` fires and the rows stay."""
         offset = max(0, offset) // self.page_size * self.page_size
         query, size = self._filter.query(), self.page_size
+        query["sort"], query["descending"] = self._sort
 
         def read(store: Store) -> Page:
             page = store.find_inspections(**query, limit=size, offset=offset)

@@ -27,7 +27,7 @@ from app.gui.review.charts import ChartsPanel
 from app.gui.review.detail import DetailPane
 from app.gui.review.export import export_filtered, suggested_name
 from app.gui.review.filters import FilterBar, ReviewFilter
-from app.gui.review.model import PAGE_SIZE, InspectionTableModel
+from app.gui.review.model import COLUMNS, PAGE_SIZE, InspectionTableModel
 from app.gui.theme import VERDICT_COLOURS
 from app.store import Store, StoreError
 
@@ -69,7 +69,13 @@ class ReviewWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        # Sorting happens in the database (a page is only part of the rows): a header click asks
+        # the model for the first page in that order, the view never sorts its rows itself.
         self.table.setSortingEnabled(False)
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(COLUMNS.index("time"), Qt.DescendingOrder)
         self.table.setTabKeyNavigation(False)  # Tab leaves the list (rows: arrow keys)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setHighlightSections(False)
@@ -140,6 +146,7 @@ class ReviewWindow(QMainWindow):
         self.model.loaded.connect(self._page_loaded)
         self.model.failed.connect(self._page_failed)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
         self.detail.reviewRequested.connect(self.record_review)
 
         self._new_timer = QTimer(self, interval=NEW_CHECK_MS)
@@ -246,6 +253,12 @@ class ReviewWindow(QMainWindow):
         self._charts_stale = True
         if self.tabs.currentWidget() is self.charts:
             self._refresh_charts()
+
+    def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+        """A header click: the first page in that order, keeping the selected inspection if it is on it."""
+        keep = self.current_id()
+        self.model.set_sort(COLUMNS[section], order == Qt.DescendingOrder,
+                            then=lambda: self._select_id(keep, fallback_row=0))
 
     def refresh(self) -> None:
         """Read everything again: stations, the current page, the selected inspection, charts."""
