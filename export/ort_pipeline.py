@@ -25,16 +25,10 @@ IMAGE_PLACEHOLDER = "<image>"
 
 
 # -- prompt text (mirrors models.inspect.Inspector; tests/test_export.py checks they agree) ---------
-def describe_prompt(template: dict, describe_question: str) -> str:
+def first_turn_prompt(template: dict, question: str) -> str:
+    """A question asked right after the image: the description's and the verdict's prompts."""
     r = template["roles"]
-    return f"{template['system']}{template['sep']}{r['user']}: {IMAGE_PLACEHOLDER}\n{describe_question}{template['sep']}{r['assistant']}:"
-
-
-def verdict_prompt(template: dict, describe_question: str, description: str, qa: list[dict], verdict_question: str) -> str:
-    r, sep, sep2 = template["roles"], template["sep"], template["sep2"]
-    text = f"{describe_prompt(template, describe_question)} {description}{sep2}"
-    text += "".join(f"{r['vuser']}: {p['question']}{sep2}{sep}{r['assistant']}: {p['answer']}{sep2}" for p in qa)
-    return f"{text}{r['user']}: {verdict_question}{sep}{r['assistant']}:"
+    return f"{template['system']}{template['sep']}{r['user']}: {IMAGE_PLACEHOLDER}\n{question}{template['sep']}{r['assistant']}:"
 
 
 def encode_prompt(tokenizer, text: str, *, bos_id: int | None, image_token_id: int, image_seq_length: int) -> list[int]:

@@ -16,7 +16,7 @@ import logging
 import numpy as np
 
 from export.errors import ParityError
-from export.ort_pipeline import describe_prompt, encode_prompt, pad_rows, positions_from_mask, softmax_pair, verdict_prompt
+from export.ort_pipeline import encode_prompt, first_turn_prompt, pad_rows, positions_from_mask, softmax_pair
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def run_parity(ckpt, graphs, pixels: np.ndarray, progress=None) -> dict:
     tick("vision")
 
     # Batch 1: prefill from an empty past, then greedy decoding.
-    prompt = describe_prompt(t, s["describe_question"])
+    prompt = first_turn_prompt(t, s["describe_question"])
     ids = encode_prompt(ckpt.tokenizer, prompt, **enc)
     arr = np.asarray([ids], np.int64)
     one = np.ones_like(arr)
@@ -183,13 +183,14 @@ def run_parity(ckpt, graphs, pixels: np.ndarray, progress=None) -> dict:
                         "torch": tokens_ref, "onnx": tokens}
     tick("greedy")
 
-    # Verdict on a prompt with a description and one self-answered question.
+    # Verdict: the product's prompt, the question straight after the image.
+    vtext = first_turn_prompt(t, s["verdict_question"])
+    vids = encode_prompt(ckpt.tokenizer, vtext, **enc)
+    # A longer prompt for the padded batch below: the describe prompt continued by a description.
     eos = ckpt.special["eos"]
     description = ckpt.tokenizer.decode([x for x in tokens_ref if x != eos][:16], skip_special_tokens=True).strip() or "a part"
-    qa = [{"question": "Is there a scratch?", "answer": "No."}]
-    vtext = verdict_prompt(t, s["describe_question"], description, qa, s["verdict_question"])
-    vids = encode_prompt(ckpt.tokenizer, vtext, **enc)
-    check_encoder(ckpt, [prompt, vtext])
+    htext = f"{prompt} {description}{t['sep2']}"
+    check_encoder(ckpt, [prompt, vtext, htext])
     varr = np.asarray([vids], np.int64)
     vlogits_ref, _ = ref.forward(varr, np.ones_like(varr), pixels[:1])
     p_ref = softmax_pair(vlogits_ref[0, -1], ckpt.yes_id, ckpt.no_id)
@@ -201,7 +202,7 @@ def run_parity(ckpt, graphs, pixels: np.ndarray, progress=None) -> dict:
     tick("verdict")
 
     # Padded batch of two prompts of different lengths, one image each.
-    rows = [ids, vids]
+    rows = [ids, encode_prompt(ckpt.tokenizer, htext, **enc)]
     for side in ("left", "right"):
         pids, pmask = pad_rows(rows, pad, side)
         lref, cache = ref.forward(pids, pmask, pixels[:2])

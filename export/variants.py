@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from export.errors import ExportError
-from export.ort_pipeline import describe_prompt, encode_prompt, verdict_prompt
+from export.ort_pipeline import encode_prompt, first_turn_prompt
 
 log = logging.getLogger(__name__)
 
@@ -64,22 +64,19 @@ def _common_prefix(a: list[int], b: list[int]) -> int:
 def accuracy_vs_fp32(ref, variant, info: dict, images: list[np.ndarray], labels: list[bool], progress=None) -> dict:
     """Describe (greedy) + verdict with fp32 and the variant on each preprocessed image [3, S, S].
 
-    The verdict is read on the same prompt (fp32's description) for both, so its difference is the
-    variant's numeric error, not the effect of a different description.
     `info`: tokenizer, template, settings, special ids, yes/no ids, image_seq_length, threshold.
     """
     tok, t, s, sp = info["tokenizer"], info["template"], info["settings"], info["special"]
     enc = dict(bos_id=sp["bos"], image_token_id=sp["image"], image_seq_length=info["image_seq_length"])
     threshold = float(s["threshold"])
-    ids = encode_prompt(tok, describe_prompt(t, s["describe_question"]), **enc)
+    ids = encode_prompt(tok, first_turn_prompt(t, s["describe_question"]), **enc)
+    vids = encode_prompt(tok, first_turn_prompt(t, s["verdict_question"]), **enc)
     rows = []
     for n, (pixels, defective) in enumerate(zip(images, labels)):
         f_ref, f_var = ref.image_features(pixels[None]), variant.image_features(pixels[None])
         steps = s["max_description_tokens"]
         d_ref = ref.greedy([ids], f_ref, steps, sp["pad"], eos_id=sp["eos"])[0]
         d_var = variant.greedy([ids], f_var, steps, sp["pad"], eos_id=sp["eos"])[0]
-        description = tok.decode([x for x in d_ref if x != sp["eos"]], skip_special_tokens=True).strip()
-        vids = encode_prompt(tok, verdict_prompt(t, s["describe_question"], description, [], s["verdict_question"]), **enc)
         p_ref = ref.verdict_probability(vids, f_ref, info["yes_id"], info["no_id"])
         p_var = variant.verdict_probability(vids, f_var, info["yes_id"], info["no_id"])
         rows.append({"defective": bool(defective), "p_fp32": p_ref, "p_variant": p_var,

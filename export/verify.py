@@ -17,7 +17,7 @@ import numpy as np
 
 from export.errors import ExportError
 from export.manifest import BundleError, load_bundle_manifest
-from export.ort_pipeline import OrtGraphs, describe_prompt, encode_prompt
+from export.ort_pipeline import OrtGraphs, encode_prompt, first_turn_prompt
 
 SMOKE_STEPS = 8
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ def smoke_run(graphs: OrtGraphs, manifest: dict, tokenizer) -> dict:
     """Greedy tokens, and per step the gap between the two best logits, for the smoke prompt."""
     sp = manifest["special_token_ids"]
     tpl = manifest["templates"]
-    ids = encode_prompt(tokenizer, describe_prompt(tpl["conversation"], tpl["describe_question"]),
+    ids = encode_prompt(tokenizer, first_turn_prompt(tpl["conversation"], tpl["describe_question"]),
                         bos_id=sp["bos"], image_token_id=sp["image"], image_seq_length=manifest["image_seq_length"])
     feats = graphs.image_features(grey_pixels(manifest["preprocessing"]))
     arr = np.asarray([ids], np.int64)

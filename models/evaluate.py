@@ -34,9 +34,11 @@ log = logging.getLogger(__name__)
 
 
 def probe_questions(gt: dict, seed: int) -> list[str]:
-    """The questions of a ground-truth conversation (without the description request)."""
+    """The questions of a ground-truth conversation besides the description and the verdict
+    (the inspection itself grades those two)."""
     turns = conversation(gt, np.random.default_rng(seed))
-    return [t["value"] for t in turns[2::2]]
+    questions = [t["value"].removeprefix("<image>\n") for t in turns[0::2]]
+    return [q for q in questions if (p := parse_question(q)) is None or p.type not in ("description", "verdict")]
 
 
 class CheckpointModel:
@@ -108,7 +110,7 @@ def evaluate(model_dir: Path, data_dir: Path, *, num_questions: int = 4, limit: 
         correct["description"].append(answer_is_correct(parse_question("Describe this part."), gt, result.description))
 
         # Probe questions, batched: asked by the user after the model's own description.
-        probes = [(q, p) for q in probe_questions(gt, seed + i) if (p := parse_question(q)) and p.type != "verdict"]
+        probes = [(q, p) for q in probe_questions(gt, seed + i) if (p := parse_question(q))]
         answers = model.ask(image, result.description, [q for q, _ in probes])
         for (q, parsed), a in zip(probes, answers):
             ok = answer_is_correct(parsed, gt, a)

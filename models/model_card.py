@@ -47,8 +47,12 @@ def _stage0_line(s0: dict) -> str:
             f"material, count, defect types, locations and verdict from the pooled tokens; {turns}.")
 
 
+def _stage_times(train: dict) -> str:
+    return ", ".join(f"{k.replace('stage', 'stage ')} {v / 60:.1f} min" for k, v in train.get("stage_seconds", {}).items())
+
+
 def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | None = None,
-                ablation_note: str = "") -> str:
+                ablation_note: str = "", training_note: str = "") -> str:
     meta = json.loads((Path(checkpoint) / "sqinspect.json").read_text())
     train = meta["training"]
     cfg = train["config"]
@@ -71,9 +75,13 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
         f"stage 2 (template `{cfg['model']['template']}`, sq_r {cfg['stage2']['sq_r']}, ViT-LoRA r {cfg['stage2']['vit_lora_r']}): "
         f"{cfg['stage2']['steps']} x {cfg['stage2']['batch_size']}.",
         f"- Wall time of the three stages: {train['wall_time_s'] / 60:.1f} min on this 2-core machine "
-        "(config `models/configs/default.toml`, seed "
-        f"{cfg['seed']}).",
+        f"({_stage_times(train)}; {cfg['train']['threads']} training thread(s); config `models/configs/default.toml`, "
+        f"seed {cfg['seed']}).",
+        *([f"- {training_note}"] if training_note else []),
         _stage0_line(cfg["stage0"]),
+        "- Stage 2 conversations open with the description, the verdict question or another question about "
+        "the part (the product describes first and asks the verdict straight after the image), so that "
+        "later answers cannot always be copied from the description.",
         "- Stage 0 held-out vision heads: " + ", ".join(f"{k} {_fmt(v)}" for k, v in train["stage0_heldout"].items()) + ".",
         f"- Verdict threshold {meta['inspection']['threshold']:.3g}, chosen on the validation split "
         "(highest threshold keeping 98% recall).",
@@ -120,11 +128,11 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
 
 
 def write_card(checkpoint: Path, heldout_json: Path, ablation_json: dict[str, Path] | None = None,
-               ablation_note: str = "") -> Path:
+               ablation_note: str = "", training_note: str = "") -> Path:
     heldout = json.loads(Path(heldout_json).read_text())
     ablation = {k: json.loads(Path(v).read_text()) for k, v in (ablation_json or {}).items()}
     path = Path(checkpoint) / "README.md"
-    path.write_text(render_card(checkpoint, heldout, ablation, ablation_note))
+    path.write_text(render_card(checkpoint, heldout, ablation, ablation_note, training_note))
     return path
 
 
@@ -137,9 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ablation", action="append", default=[], metavar="NAME=REPORT",
                    help="an ablation row: its name and eval report (repeat, in table order)")
     p.add_argument("--ablation-note", default="", help="a paragraph under the ablation heading")
+    p.add_argument("--training-note", default="", help="a line under the training times (how the run was made)")
     args = p.parse_args(argv)
     rows = dict(a.split("=", 1) for a in args.ablation)
-    print(write_card(args.checkpoint, args.heldout, {k: Path(v) for k, v in rows.items()}, args.ablation_note))
+    print(write_card(args.checkpoint, args.heldout, {k: Path(v) for k, v in rows.items()}, args.ablation_note,
+                     args.training_note))
     return 0
 
 

@@ -202,12 +202,12 @@ def test_export_refuses_existing_output(checkpoint, tmp_path, capsys):
 def test_prompt_layout_matches_torch_inspector(checkpoint, bundle_fp32):
     from tokenizers import Tokenizer
 
-    from export.ort_pipeline import describe_prompt, encode_prompt
+    from export.ort_pipeline import encode_prompt, first_turn_prompt
     from models.inspect import Inspector
 
     inspector = Inspector(checkpoint)
     m = _manifest(bundle_fp32)
-    text = describe_prompt(m["templates"]["conversation"], m["templates"]["describe_question"])
+    text = first_turn_prompt(m["templates"]["conversation"], m["templates"]["describe_question"])
     assert text == inspector._prefix()
     tok = Tokenizer.from_file(str(bundle_fp32 / "tokenizer.json"))
     sp = m["special_token_ids"]

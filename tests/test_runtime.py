@@ -199,7 +199,7 @@ def test_inspection_matches_the_pytorch_reference(pipeline, reference):
                                          s["max_answer_tokens"])
             assert [p["answer"] for p in r.qa] == answers
         with torch.no_grad():
-            p_ref = reference.verdict_probability(history, r.qa, px)
+            p_ref = reference.verdict_probability(px)
         assert abs(r.defect_probability - p_ref) < 1e-4
         assert r.verdict == ("fail" if r.defect_probability >= r.threshold else "pass")
         assert set(r.latency_ms) == {"preprocess", "vision", "prefix", "description", "questions", "answers",
@@ -223,8 +223,11 @@ def test_no_questions_still_gives_a_verdict(pipeline, reference):
     r = pipeline.inspect(img, num_questions=0)
     assert r.qa == [] and r.questions_sampled == []
     with torch.no_grad():
-        p_ref = reference.verdict_probability(reference.describe_prefix(r.description), [], reference.pixels(img))
+        p_ref = reference.verdict_probability(reference.pixels(img))
     assert abs(r.defect_probability - p_ref) < 1e-4
+    # The verdict is asked straight after the image: the self-answered questions do not move it.
+    asked = pipeline.inspect(img, num_questions=4, seed=3)
+    assert asked.qa and abs(asked.defect_probability - r.defect_probability) < 1e-6
 
 
 def test_naive_loop_agrees_with_the_engine(pipeline):

@@ -28,11 +28,10 @@ class EngineError(Exception):
 
 
 def max_prompt_tokens(manifest: dict, tokenizer) -> int:
-    """Tokens of the longest prompt an inspection builds: description, K question/answer turns, verdict."""
+    """Tokens of the longest prompt an inspection builds: an answer after the description and its question."""
     g, p = manifest["generation"], Prompts(manifest, tokenizer)
-    qa = [{"question": "", "answer": ""}] * g["num_questions"]
-    scaffold = p.encode(p.verdict(p.history(""), qa))
-    generated = g["max_description_tokens"] + g["num_questions"] * (g["max_question_tokens"] + g["max_answer_tokens"])
+    scaffold = p.encode(p.answer(p.history(""), ""))
+    generated = g["max_description_tokens"] + g["max_question_tokens"] + g["max_answer_tokens"]
     total = len(scaffold) + generated + 8  # a few tokens of slack for merges at the joins
     total = -(-total // 64) * 64  # round up: engines like aligned maxima
     limit = manifest.get("max_position_embeddings")

@@ -69,7 +69,7 @@ class NaiveInspector:
         questions = list(dict.fromkeys(q for q in sampled if q))
         qa = [{"question": q, "answer": pr.decode(self._run(pr.encode(pr.answer(history, q)), features, greedy,
                                                             p.max_answer, stats))} for q in questions]
-        logits, _ = self._prefill(pr.encode(pr.verdict(history, qa)), features)
+        logits, _ = self._prefill(pr.encode(pr.verdict()), features)
         p_yes = probability_of_pair(logits[0], p.yes, p.no)
         return {"description": description, "qa": qa, "defect_probability": p_yes,
                 "total_ms": (time.perf_counter() - t0) * 1000, "decode": stats}

@@ -4,8 +4,9 @@
   the text before the image is the same for every image, so its KV is computed once per engine
   -> description (greedy) -> the history (prefix + description + "VUSER:") prefilled once, its
   KV tiled K times and K self-questions sampled as one batch, de-duplicated -> the answers as one
-  left-padded batch on top of the shared history KV (greedy) -> P(yes) of the verdict question
-  from its yes/no logits, prefilled on top of the longest cached prefix.
+  left-padded batch on top of the shared history KV (greedy) -> P(yes) of the verdict question,
+  asked straight after the image (as models/inspect.py explains), from its yes/no logits,
+  prefilled on top of the image's prefix KV.
 
 Every prompt is tokenized as a whole text, exactly as the reference does; cached KV is reused for
 the longest common token prefix with what the decoder has already seen, so reuse never changes a
@@ -90,7 +91,6 @@ class Pipeline:
             raise ValueError(f"the describe prompt has {len(image_at)} image tokens, expected {engine.image_seq_length}")
         self.image_start = int(image_at[0])
         self._static: KVCache | None = None
-        self.max_positions = m.get("max_position_embeddings")
 
     # -- building blocks ---------------------------------------------------------------------
     def static_prefix(self) -> KVCache:
@@ -170,29 +170,20 @@ class Pipeline:
         clock.lap("questions")
 
         answers: list[str] = []
-        best = hist
         if questions:
             rows = [p.encode(p.answer(history, q)) for q in questions]
             shared = min(min(common_prefix(hist.tokens[0], r) for r in rows), min(len(r) for r in rows) - 1)
             base = hist.truncate(shared).tile(len(rows))
             logits, batch = extend(e, base, [r[shared:] for r in rows], pad_id=self.pad)
-            gen = self._greedy(batch, logits, self.max_answer, keep=[0])
+            gen = self._greedy(batch, logits, self.max_answer)
             stats.add(gen.stats)
             answers = [p.decode(t) for t in gen.tokens]
             tokens["answers"] = sum(len(t) for t in gen.tokens)
-            if 0 in gen.kept:
-                best = gen.kept[0]  # holds the first question and its answer: the verdict prompt's next text
         qa = [{"question": q, "answer": a} for q, a in zip(questions, answers)]
         clock.lap("answers")
 
-        ids = p.encode(p.verdict(history, qa))
-        cache = max((hist, best), key=lambda c: common_prefix(c.tokens[0], ids))
-        logits, _ = self.continue_from(cache, ids)
+        logits, _ = self.continue_from(prefix, p.encode(p.verdict()))
         p_yes = probability_of_pair(logits[0], self.yes, self.no)
-        tokens["verdict_prompt"] = len(ids)
-        if self.max_positions and len(ids) > self.max_positions:
-            log.warning("verdict prompt of %d tokens exceeds the model's %d positions; the verdict is unreliable "
-                        "(fewer --questions or shorter token limits help)", len(ids), self.max_positions)
         clock.lap("verdict")
         return Inspection(
             description=description, qa=qa, defect_probability=p_yes,

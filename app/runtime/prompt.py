@@ -32,9 +32,11 @@ class Prompts:
         self.image_seq_length = int(manifest["image_seq_length"])
 
     # -- texts (models/inspect.py) ------------------------------------------------------------
+    def first_turn(self, question: str) -> str:
+        return f"{self.system}{self.sep}{self.user}: {IMAGE_PLACEHOLDER}\n{question}{self.sep}{self.assistant}:"
+
     def describe(self) -> str:
-        return (f"{self.system}{self.sep}{self.user}: {IMAGE_PLACEHOLDER}\n{self.describe_question}"
-                f"{self.sep}{self.assistant}:")
+        return self.first_turn(self.describe_question)
 
     def history(self, description: str) -> str:
         return f"{self.describe()} {description}{self.sep2}"
@@ -50,9 +52,9 @@ class Prompts:
         """A question from the (human) user after the description, as evaluation probes ask it."""
         return f"{history}{self.user}: {question}{self.sep}{self.assistant}:"
 
-    def verdict(self, history: str, qa: list[dict]) -> str:
-        text = history + "".join(f"{self.answer('', p['question'])} {p['answer']}{self.sep2}" for p in qa)
-        return f"{text}{self.user}: {self.verdict_question}{self.sep}{self.assistant}:"
+    def verdict(self) -> str:
+        """Asked straight after the image, as the model was trained to answer it (models/inspect.py)."""
+        return self.first_turn(self.verdict_question)
 
     # -- ids (models/conversation.tokenize_prompt) -------------------------------------------------
     def encode(self, text: str) -> list[int]:

@@ -20,7 +20,11 @@ from .vocab import BACKGROUND_NAME, COUNTED_FEATURE, DEFECT_TYPES, MATERIAL_NAME
 # one absent defect, rarely two (no). Expected yes: 0.5 * 1.15; no: 0.5 * 0.1 + 0.5 * 1.05.
 P_ABSENT_ON_DEFECTIVE = 0.1
 P_SECOND_ABSENT_ON_GOOD = 0.05
-MIN_TURNS, MAX_TURNS = 4, 8  # Q&A turns after the description, the verdict included
+MIN_TURNS, MAX_TURNS = 4, 8  # Q&A turns besides the description, the verdict included
+# What a conversation opens with, drawn uniformly: the description (the product's first turn),
+# the verdict (asked straight after the image in the product) or a question about the part.
+# 40% open as the product does, 40% of the verdicts read the image alone (the one the product uses).
+OPENINGS = ("description", "description", "verdict", "verdict", "question")
 
 _SEVERITY_WORDS = {
     "scratch": (("faint", "thin", "light"), ("deep", "long", "clear")),
@@ -92,8 +96,14 @@ def _turn(q: str, a: str) -> list[dict]:
 
 
 def conversation(gt: dict, rng) -> list[dict]:
-    """LLaVA-format turns: a description request (with "<image>\\n"), 4-8 further questions in
-    varied order, always ending with VERDICT_QUESTION. Only questions valid for the part."""
+    """LLaVA-format turns about one part: a description, 3-7 further questions in varied order
+    and the verdict question, only questions valid for the part; the first human turn carries
+    "<image>\\n".
+
+    What comes first varies (OPENING): the product describes first and asks the verdict straight
+    after the image, and a conversation that always opens with the description lets every later
+    answer be copied from it, so the model would learn to look at the image for the description
+    only (measured on model 0.2: 122 of 200 "Where is the X?" answers named no location)."""
     rng = _rng(rng)
     present = [d["type"] for d in gt["defects"]]
     allowed = [t for t in DEFECT_TYPES if t != "missing_hole" or gt["part"] in PARTS_WITH_HOLES]
@@ -125,7 +135,10 @@ def conversation(gt: dict, rng) -> list[dict]:
         blocks.append(qa(ParsedQuestion("defect_presence", defect=str(t))))
 
     order = [int(i) for i in rng.permutation(len(blocks))]
-    body = [turn for i in order for turn in blocks[i]]
+    starts, body = [], []
+    for i in order:
+        starts.append(len(body))
+        body += blocks[i]
     # Room for the verdict: drop Q&A pairs from the end. A location question always comes after
     # its "Yes", so dropping from the end never leaves one without it. Padding (body shorter than
     # MIN_TURNS - 1) cannot happen with the blocks above but is kept as a guard.
@@ -137,9 +150,17 @@ def conversation(gt: dict, rng) -> list[dict]:
         if t is None:
             break
         asked.append(t)
+        starts.append(len(body))
         body += qa(ParsedQuestion("defect_presence", defect=t))
 
-    desc_q = question_text("description", rng)
-    turns = _turn("<image>\n" + desc_q, describe(gt)) + body
-    turns += _turn(VERDICT_QUESTION, true_answer(ParsedQuestion("verdict"), gt))
+    description = _turn(question_text("description", rng), describe(gt))
+    verdict = _turn(VERDICT_QUESTION, true_answer(ParsedQuestion("verdict"), gt))
+    opening = _pick(rng, OPENINGS)
+    if opening == "description":
+        turns = description + body + verdict
+    else:
+        at = _pick(rng, [s for s in starts if s < len(body)] + [len(body)])  # between blocks
+        body = body[:at] + description + body[at:]
+        turns = verdict + body if opening == "verdict" else body + verdict
+    turns[0] = {**turns[0], "value": "<image>\n" + turns[0]["value"]}
     return turns
