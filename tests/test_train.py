@@ -2,6 +2,7 @@
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 import torch
@@ -35,6 +36,32 @@ def test_checkpoint_folder_is_complete(trained):
         assert rows and all(float(r["loss"]) > 0 for r in rows)
         assert (work / stage / "loss.png").stat().st_size > 1000
     assert set(json.loads((work / "stage0" / "metrics.json").read_text())) >= {"part_acc", "verdict_auc"}
+
+
+def test_model_folder_gets_sqinspect_json_only_with_the_chosen_threshold(trained, tmp_path, monkeypatch):
+    """A model folder is final once sqinspect.json is there: the threshold is chosen first."""
+    import models.inspect
+    from tokenizers import Tokenizer
+
+    from models.modeling_sqllava import SQLlavaForConditionalGeneration
+    from models.train.pipeline import save_checkpoint
+
+    src, work = trained
+    out = tmp_path / "model"
+    seen = []
+
+    def choose(folder, val_dir):
+        seen.append((Path(folder) != out, (out / "sqinspect.json").exists()))
+        return 0.25
+
+    monkeypatch.setattr(models.inspect, "choose_threshold", choose)
+    save_checkpoint(SQLlavaForConditionalGeneration.from_pretrained(src), Tokenizer.from_file(str(src / "tokenizer.json")),
+                    TrainConfig.load(TINY), out, work / "data" / "val", {"stage2": 1.0}, template="inspect_sq",
+                    preprocessing={"size": 32}, training={})
+    assert seen == [(True, False)]  # chosen on a folder beside OUT, before OUT had sqinspect.json
+    assert json.loads((out / "sqinspect.json").read_text())["inspection"]["threshold"] == 0.25
+    assert {p.name for p in out.iterdir()} >= {"model.safetensors", "config.json", "tokenizer.json"}
+    assert [p.name for p in tmp_path.iterdir()] == ["model"]  # nothing left beside it
 
 
 def test_stage2_trains_the_vision_tower_through_vit_lora(trained):

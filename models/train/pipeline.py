@@ -293,9 +293,13 @@ def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path
     if not distributed.is_main():  # under torchrun rank 0 writes the model; the replicas are equal
         distributed.barrier()
         return out
-    out.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(out)
-    tokenizer.save(str(out / "tokenizer.json"))
+    # Written beside OUT and moved in once the threshold is chosen (minutes later), sqinspect.json
+    # last: a folder with sqinspect.json is a finished model, never one with the default threshold.
+    partial = out.with_name(f".{out.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    model.save_pretrained(partial)
+    tokenizer.save(str(partial / "tokenizer.json"))
     meta = {
         "template": template,
         "preprocessing": preprocessing,
@@ -306,9 +310,12 @@ def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path
             "processes": distributed.world_size(), **training,
         },
     }
-    (out / "sqinspect.json").write_text(json.dumps(meta, indent=2))
-    threshold = choose_threshold(out, val_dir)
-    meta["inspection"]["threshold"] = threshold
-    (out / "sqinspect.json").write_text(json.dumps(meta, indent=2))
+    (partial / "sqinspect.json").write_text(json.dumps(meta, indent=2))
+    meta["inspection"]["threshold"] = choose_threshold(partial, val_dir)
+    (partial / "sqinspect.json").write_text(json.dumps(meta, indent=2))
+    out.mkdir(parents=True, exist_ok=True)
+    for path in sorted(partial.iterdir(), key=lambda p: p.name == "sqinspect.json"):
+        path.replace(out / path.name)
+    partial.rmdir()
     distributed.barrier()
     return out
