@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from models.metrics import rates_at, roc_auc
 from models.synth.questions import (
+    ParsedQuestion,
     answer_is_correct,
     claim_is_true,
     description_claims,
@@ -33,12 +34,12 @@ from models.synth.dataset import read_groundtruth, read_image
 log = logging.getLogger(__name__)
 
 
-def probe_questions(gt: dict, seed: int) -> list[str]:
-    """The questions of a ground-truth conversation besides the description and the verdict
-    (the inspection itself grades those two)."""
+def probe_questions(gt: dict, seed: int) -> list[tuple[str, ParsedQuestion]]:
+    """The questions of a ground-truth conversation, parsed, besides the description and the
+    verdict (the inspection itself grades those two)."""
     turns = conversation(gt, np.random.default_rng(seed))
-    questions = [t["value"].removeprefix("<image>\n") for t in turns[0::2]]
-    return [q for q in questions if (p := parse_question(q)) is None or p.type not in ("description", "verdict")]
+    parsed = [(q, parse_question(q)) for q in (t["value"].removeprefix("<image>\n") for t in turns[0::2])]
+    return [(q, p) for q, p in parsed if p is not None and p.type not in ("description", "verdict")]
 
 
 class CheckpointModel:
@@ -110,7 +111,7 @@ def evaluate(model_dir: Path, data_dir: Path, *, num_questions: int = 4, limit: 
         correct["description"].append(answer_is_correct(parse_question("Describe this part."), gt, result.description))
 
         # Probe questions, batched: asked by the user after the model's own description.
-        probes = [(q, p) for q in probe_questions(gt, seed + i) if (p := parse_question(q))]
+        probes = probe_questions(gt, seed + i)
         answers = model.ask(image, result.description, [q for q, _ in probes])
         for (q, parsed), a in zip(probes, answers):
             ok = answer_is_correct(parsed, gt, a)

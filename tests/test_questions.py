@@ -72,6 +72,19 @@ def test_conversation_structure_and_validity(gts):
     assert min(openings[k] / len(gts) for k in ("description", "verdict", "question")) >= 0.1, openings
 
 
+def test_eval_probes_are_every_question_but_the_description_and_the_verdict(gts):
+    from models.evaluate import probe_questions
+
+    opened = 0
+    for i, gt in enumerate(gts):
+        turns = conversation(gt, np.random.default_rng(i))
+        probes = probe_questions(gt, i)
+        assert len(probes) == len(turns) // 2 - 2
+        assert all(p.type not in ("description", "verdict") and is_valid_for(p, gt) for _, p in probes)
+        opened += turns[0]["value"].removeprefix("<image>\n") == probes[0][0]
+    assert opened  # a conversation's opening question is probed too when it is neither
+
+
 def test_conversations_are_deterministic_and_varied(gts):
     gt = gts[2]
     assert conversation(gt, np.random.default_rng(1)) == conversation(gt, np.random.default_rng(1))

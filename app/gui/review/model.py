@@ -94,11 +94,6 @@ class InspectionTableModel(QAbstractTableModel):
         self._sort = (column, bool(descending))
         return self.load(0, then)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
-        """QAbstractItemModel's sort (a view with sorting enabled calls it)."""
-        if 0 <= column < len(COLUMNS):
-            self.set_sort(COLUMNS[column], order == Qt.DescendingOrder)
-
     def reload(self, then: Callable[[], None] | None = None) -> bool:
         """Read the current page again (new inspections, reviews); stays on this page if it
         still exists, else goes to the last one."""
