@@ -44,12 +44,14 @@ def test_sigkill_at_random_moments_loses_nothing_reported(station_db):
     rng = random.Random(20250601)
     inspections, decisions = set(), set()
     for _ in range(KILL_ROUNDS):
-        proc = helper("writer", station_db)
-        assert proc.stdout.readline() == "ready\n", proc.stderr.read()
-        time.sleep(rng.uniform(0.0, 0.25))
-        proc.send_signal(signal.SIGKILL)
-        out, err = proc.communicate(timeout=30)
-        assert proc.returncode == -signal.SIGKILL, err  # killed, not failed on its own
+        with helper("writer", station_db) as proc:
+            assert proc.stdout.readline() == "ready\n", proc.stderr.read()
+            time.sleep(rng.uniform(0.0, 0.25))
+            proc.send_signal(signal.SIGKILL)
+            # Read on through the same stream: readline() may have buffered past "ready", and
+            # communicate() reads the pipe itself, so it would start mid-line (CI failed so).
+            out, err = proc.stdout.read(), proc.stderr.read()
+            assert proc.wait(timeout=30) == -signal.SIGKILL, err  # killed, not failed on its own
         for kind, number in complete_lines(out):
             (inspections if kind == "I" else decisions).add(int(number))
     assert len(inspections) > KILL_ROUNDS  # the kills landed while it was writing
