@@ -2,6 +2,7 @@
 
 import collections
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +12,13 @@ import pytest
 
 from models.synth import (BACKGROUNDS, DEFECT_TYPES, GENERATOR_VERSION, LOCATIONS, MATERIALS, PART_TYPES,
                           mask_to_grid, mask_to_multilabel, render_part)
+from models.synth.geometry import BRACKET_HOLE_COUNTS, PLATE_HOLE_COUNTS, bracket_holes, plate_holes
 from models.synth.render import location_of, render_with_reference
 from models.synth.vocab import COUNTED_FEATURE, PARTS_WITH_HOLES
 
 N = 300
-DESIGN_RANGES = {"flange": (4, 8), "gear": (8, 16), "l_bracket": (2, 4), "plate": (2, 6)}
+DESIGN_COUNTS = {"flange": range(4, 9), "gear": range(8, 17), "l_bracket": BRACKET_HOLE_COUNTS,
+                 "plate": PLATE_HOLE_COUNTS}
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +82,7 @@ def test_gt_schema_and_consistency(renders):
         feature = COUNTED_FEATURE.get(gt["part"])
         assert set(gt["counts"]) == set(gt["expected_counts"]) == ({feature} if feature else set())
         if feature:
-            lo, hi = DESIGN_RANGES[gt["part"]]
-            assert lo <= gt["expected_counts"][feature] <= hi
+            assert gt["expected_counts"][feature] in DESIGN_COUNTS[gt["part"]]
         # The part is fully in frame.
         x0, y0, x1, y1 = gt["part_bbox"]
         assert 0 < x0 < x1 < 128 and 0 < y0 < y1 < 128
@@ -99,6 +101,36 @@ def test_gt_schema_and_consistency(renders):
             assert gt["counts"]["holes"] == gt["expected_counts"]["holes"] + delta
         else:
             assert gt["counts"] == gt["expected_counts"]
+
+
+# Each outline's symmetries in its unit frame: the pose may show the part turned either way.
+OUTLINE_SYMMETRIES = {
+    "plate": [lambda x, y: (x, y), lambda x, y: (-x, y), lambda x, y: (x, -y), lambda x, y: (-x, -y)],
+    "l_bracket": [lambda x, y: (x, y), lambda x, y: (-y, -x)],
+}
+HOLE_DESIGNS = {"plate": (plate_holes, PLATE_HOLE_COUNTS, (0.60, 0.78)),
+                "l_bracket": (bracket_holes, BRACKET_HOLE_COUNTS, (0.50, 0.62))}
+
+
+def same_pattern(a, b, tol):
+    return len(a) == len(b) and all(min(math.dist(p, q) for q in b) < tol for p in a)
+
+
+@pytest.mark.parametrize("part", sorted(HOLE_DESIGNS))
+def test_a_missing_hole_always_breaks_the_design(part):
+    """No design equals another with one hole taken away (nor, read backwards, with one
+    added), so a missing or extra hole is visible in the picture without the drawing."""
+    holes_of, counts, (lo, hi) = HOLE_DESIGNS[part]
+    for size in np.linspace(lo, hi, 5):  # the outline parameter the layout depends on
+        designs = {n: holes_of(n, size) for n in counts}
+        for n, holes in designs.items():
+            assert len(holes) == n
+            for k in range(n):
+                left = holes[:k] + holes[k + 1:]
+                for other in designs.values():
+                    for turn in OUTLINE_SYMMETRIES[part]:
+                        # 0.2 part units: two hole radii, far more than rendering can blur.
+                        assert not same_pattern(left, [turn(*q) for q in other], tol=0.2), (n, k)
 
 
 def test_mask_matches_defects(renders):

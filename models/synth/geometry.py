@@ -88,38 +88,52 @@ def flange(rng: np.random.Generator) -> Shape:
                  relief=[(0.0, 0.0, bore, bore + 0.18, 0.10), (0.0, 0.0, 0.95, 1.0, -0.08)])
 
 
+# Hole designs. An inspector sees a missing or extra hole only as a broken pattern, so no design
+# may equal another with one hole taken away (up to the outline's symmetries): a 3-hole plate
+# row without its middle hole would be a perfect 2-hole plate, a label the image does not carry.
+# tests/test_synth_render.py checks this for every design.
+BRACKET_HOLE_COUNTS = (2, 4)
+PLATE_HOLE_COUNTS = (2, 3, 4, 6)
+
+
+def bracket_holes(n: int, w: float) -> list[tuple[float, float]]:
+    """Hole centres of an L-bracket with arm width w: one per arm end, or two per arm."""
+    cx, cy = -1 + w / 2, 1 - w / 2  # centre lines of the two arms
+    return {
+        2: [(cx, -0.65), (0.65, cy)],
+        4: [(cx, -0.70), (cx, 0.05 - w / 2), (0.05 + w / 4, cy), (0.70, cy)],
+    }[n]
+
+
+def plate_holes(n: int, b: float) -> list[tuple[float, float]]:
+    """Hole centres of a plate of half-height b: a row of two, a triangle, corners, a 2x3 grid."""
+    gx, gy = 0.62, b * 0.5
+    return {
+        2: [(-gx, 0), (gx, 0)],
+        3: [(-gx, -gy), (gx, -gy), (0, gy)],
+        4: [(-gx, -gy), (gx, -gy), (-gx, gy), (gx, gy)],
+        6: [(-gx, -gy), (0, -gy), (gx, -gy), (-gx, gy), (0, gy), (gx, gy)],
+    }[n]
+
+
 def l_bracket(rng: np.random.Generator) -> Shape:
     w = rng.uniform(0.50, 0.62)  # arm width
     outline = np.array([[-1, -1], [-1 + w, -1], [-1 + w, 1 - w], [1, 1 - w], [1, 1], [-1, 1]], float)
-    n = int(rng.integers(2, 5))
-    cx, cy = -1 + w / 2, 1 - w / 2  # centre lines of the two arms
-    slots = {
-        2: [(cx, -0.65), (0.65, cy)],
-        3: [(cx, -0.65), (cx, cy), (0.65, cy)],
-        4: [(cx, -0.70), (cx, 0.05 - w / 2), (0.05 + w / 4, cy), (0.70, cy)],
-    }[n]
+    n = int(rng.choice(BRACKET_HOLE_COUNTS))
     r = rng.uniform(0.10, 0.12)
-    return Shape(outline=outline, holes=[(x, y, r) for x, y in slots])
+    return Shape(outline=outline, holes=[(x, y, r) for x, y in bracket_holes(n, w)])
 
 
 def plate(rng: np.random.Generator) -> Shape:
-    n = int(rng.integers(2, 7))
+    n = int(rng.choice(PLATE_HOLE_COUNTS))
     b = rng.uniform(0.60, 0.78)
     rc = 0.15  # rounded corners
     pts = []
     for (x, y, a0) in ((1 - rc, b - rc, 0), (-1 + rc, b - rc, 90), (-1 + rc, -b + rc, 180), (1 - rc, -b + rc, 270)):
         for a in np.radians(np.linspace(a0, a0 + 90, 6)):
             pts.append((x + rc * math.cos(a), y + rc * math.sin(a)))
-    gx, gy = 0.62, b * 0.5
-    grids = {
-        2: [(-gx, 0), (gx, 0)],
-        3: [(-gx, 0), (0, 0), (gx, 0)],
-        4: [(-gx, -gy), (gx, -gy), (-gx, gy), (gx, gy)],
-        5: [(-gx, -gy), (gx, -gy), (0, 0), (-gx, gy), (gx, gy)],
-        6: [(-gx, -gy), (0, -gy), (gx, -gy), (-gx, gy), (0, gy), (gx, gy)],
-    }[n]
     r = rng.uniform(0.09, 0.11)
-    return Shape(outline=np.array(pts), holes=[(x, y, r) for x, y in grids])
+    return Shape(outline=np.array(pts), holes=[(x, y, r) for x, y in plate_holes(n, b)])
 
 
 BUILDERS = {"washer": washer, "hex_nut": hex_nut, "l_bracket": l_bracket, "gear": gear,
