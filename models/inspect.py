@@ -170,8 +170,11 @@ class Inspector:
         return torch.softmax(logits[[self.yes, self.no]].float(), dim=0)[0].item()
 
 
-def choose_threshold(checkpoint: Path, val_dir: Path, limit: int = 300, recall: float = 0.98) -> float:
-    """Threshold on the validation split: the highest one that keeps `recall` of defective parts."""
+def choose_threshold(checkpoint: Path, val_dir: Path, limit: int | None = None, recall: float = 0.98) -> float:
+    """Threshold on the validation split: the highest one that keeps `recall` of defective parts.
+
+    The verdict is asked straight after the image, so its probability needs one forward pass,
+    not the whole inspection: the full split is cheap."""
     from tqdm import tqdm
 
     from models.metrics import threshold_for_recall
@@ -179,6 +182,6 @@ def choose_threshold(checkpoint: Path, val_dir: Path, limit: int = 300, recall: 
 
     inspector = Inspector(checkpoint)
     gts = read_groundtruth(val_dir)[:limit]
-    scores = [inspector.inspect(read_image(Path(val_dir) / g["image"]), seed=i).defect_probability
-              for i, g in enumerate(tqdm(gts, desc="threshold", unit="img"))]
+    scores = [inspector.verdict_probability(inspector.pixels(read_image(Path(val_dir) / g["image"])))
+              for g in tqdm(gts, desc="threshold", unit="img")]
     return threshold_for_recall([g["defective"] for g in gts], scores, recall)

@@ -64,6 +64,24 @@ def test_model_folder_gets_sqinspect_json_only_with_the_chosen_threshold(trained
     assert [p.name for p in tmp_path.iterdir()] == ["model"]  # nothing left beside it
 
 
+def test_threshold_is_chosen_from_the_full_inspections_verdicts(trained):
+    """choose_threshold reads the verdict alone; it must equal what full inspections report."""
+    from models.inspect import Inspector, choose_threshold, read_image
+    from models.metrics import threshold_for_recall
+    from models.train.data import read_groundtruth
+
+    out, work = trained
+    val = work / "data" / "val"
+    gts = read_groundtruth(val)
+    inspector = Inspector(out)
+    full = [inspector.inspect(read_image(val / g["image"]), seed=i).defect_probability for i, g in enumerate(gts)]
+    labels = [g["defective"] for g in gts]
+    assert len(gts) > 1 and any(labels) and not all(labels)
+    for recall in (0.5, 0.98):
+        assert choose_threshold(out, val, recall=recall) == pytest.approx(threshold_for_recall(labels, full, recall),
+                                                                           abs=1e-6)
+
+
 def test_stage2_trains_the_vision_tower_through_vit_lora(trained):
     out, work = trained
     final = load_file(str(out / "model.safetensors"))
