@@ -42,3 +42,17 @@ def rates_at(labels, scores, threshold: float) -> tuple[float, float]:
     recall = float(called[labels].mean()) if labels.any() else float("nan")
     false_alarm = float(called[~labels].mean()) if (~labels).any() else float("nan")
     return recall, false_alarm
+
+
+def recall_at_false_alarm(labels, scores, false_alarm: float) -> float:
+    """Recall at the lowest threshold that calls at most `false_alarm` of good parts defective."""
+    labels = np.asarray(labels, dtype=bool)
+    scores = np.asarray(scores, dtype=np.float64)
+    if not labels.any() or labels.all():
+        return float("nan")
+    negatives = np.sort(scores[~labels])[::-1]
+    allowed = int(np.floor(false_alarm * negatives.size + 1e-9))  # good parts that may be called
+    if allowed >= negatives.size:
+        return 1.0
+    # Called: strictly above the first good part that must pass (ties with it pass too).
+    return float((scores[labels] > negatives[allowed]).mean())

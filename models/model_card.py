@@ -10,6 +10,7 @@ TARGETS = {
     "verdict_auc": ">= 0.98",
     "recall_at_threshold": ">= 0.95",
     "false_alarm_at_threshold": "<= 0.05",
+    "recall_at_false_alarm.5%": ">= 0.95",
     "answer_accuracy.overall": ">= 0.92",
     "hallucination_rate": "<= 0.05",
     "self_questions.valid_rate": ">= 0.90",
@@ -84,7 +85,7 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
         "later answers cannot always be copied from the description.",
         "- Stage 0 held-out vision heads: " + ", ".join(f"{k} {_fmt(v)}" for k, v in train["stage0_heldout"].items()) + ".",
         f"- Verdict threshold {meta['inspection']['threshold']:.3g}, chosen on the validation split "
-        "(highest threshold keeping 98% recall).",
+        f"({cfg['data']['val_count']} parts; the highest threshold keeping 98% recall).",
         "",
         "## Held-out metrics",
         "",
@@ -97,6 +98,14 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
     for key, value in heldout["answer_accuracy"].items():
         if key != "overall":
             lines.append(f"| {key} | {_fmt(value)} | {heldout.get('answer_counts', {}).get(key, '')} |")
+    if heldout.get("recall_by_defect"):
+        lines += ["", "Verdict recall at the threshold per defect (a part with two defects counts for both):", "",
+                  "| defect / severity | recall | n |", "| --- | --- | --- |"]
+        lines += [f"| {k} | {_fmt(v['recall'])} | {v['n']} |" for k, v in heldout["recall_by_defect"].items()]
+    if heldout.get("false_alarm_by_part"):
+        lines += ["", "False alarms at the threshold per part type (defect-free parts):", "",
+                  "| part | false alarm | n |", "| --- | --- | --- |"]
+        lines += [f"| {k} | {_fmt(v['false_alarm'])} | {v['n']} |" for k, v in heldout["false_alarm_by_part"].items()]
     if ablation:
         lines += [
             "",

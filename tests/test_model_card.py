@@ -23,6 +23,11 @@ def test_card_tables_come_from_the_reports():
     assert _row(card, "defect_type")[1:] == [f"{heldout['answer_accuracy']['defect_type']:.4f}",
                                              str(heldout["answer_counts"]["defect_type"])]
     assert "\nA note.\n" in card
+    assert _row(card, "recall_at_false_alarm.5%")[1] == f"{heldout['recall_at_false_alarm']['5%']:.4f}"
+    for name, row in heldout["recall_by_defect"].items():
+        assert _row(card, name)[1:] == [f"{row['recall']:.4f}", str(row["n"])]
+    for part, row in heldout["false_alarm_by_part"].items():
+        assert _row(card, part)[1:] == [f"{row['false_alarm']:.4f}", str(row["n"])]
     for name, report in ablation.items():
         row = _row(card, name)
         assert row[1] == str(report["n_images"]) and row[2] == f"{report['verdict_auc']:.4f}"

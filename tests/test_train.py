@@ -169,6 +169,8 @@ def test_config_rejects_unknown_keys(tmp_path):
 
 
 def test_eval_report_has_every_metric(trained, tmp_path):
+    from models.train.data import read_groundtruth
+
     out, work = trained
     report_path = tmp_path / "eval.json"
     assert main(["eval", str(out), "--data", str(work / "data" / "val"), "--json", str(report_path), "--limit", "2"]) == 0
@@ -180,6 +182,10 @@ def test_eval_report_has_every_metric(trained, tmp_path):
     assert "overall" in report["answer_accuracy"]
     assert set(report["self_questions"]) >= {"valid_rate", "distinct_per_image"}
     assert 0 <= report["answer_accuracy"]["overall"] <= 1
+    assert set(report["recall_at_false_alarm"]) == {"1%", "5%"}
+    gts = read_groundtruth(work / "data" / "val")[:2]
+    assert sum(v["n"] for v in report["recall_by_defect"].values()) == sum(len(g["defects"]) for g in gts)
+    assert sum(v["n"] for v in report["false_alarm_by_part"].values()) == sum(not g["defective"] for g in gts)
 
 
 def test_eval_of_the_exported_bundle_grades_like_the_checkpoint(trained, tmp_path):
