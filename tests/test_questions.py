@@ -34,7 +34,7 @@ RUST = {"type": "rust", "location": "bottom", "severity": "clear", "bbox": [50, 
 
 
 def test_conversation_structure_and_validity(gts):
-    yes = no = 0
+    presence = {True: Counter(), False: Counter()}  # defective part? -> answers to presence questions
     asked, openings = set(), Counter()
     for i, gt in enumerate(gts):
         turns = conversation(gt, np.random.default_rng(i))
@@ -59,15 +59,18 @@ def test_conversation_structure_and_validity(gts):
             assert answer_is_correct(parsed, gt, a["value"]), (q, a["value"])
             asked.add(parsed.type)
             if parsed.type == "defect_presence":
-                yes += yes_no(a["value"]) == "yes"
-                no += yes_no(a["value"]) == "no"
+                presence[gt["defective"]][yes_no(a["value"])] += 1
             if parsed.type == "defect_location" and prev is not None and prev.type == "defect_presence":
                 assert prev.defect == parsed.defect
             if parsed.type == "count":
                 assert gt["counts"], gt
             prev = parsed
     assert asked == set(QUESTION_TYPES)
-    assert 0.42 <= yes / (yes + no) <= 0.58, (yes, no)
+    # POPE-style balance where the answer could otherwise be guessed: on defective parts a "yes"
+    # must come from the defect asked about, not from the part looking defective.
+    on_defective = presence[True]
+    assert 0.42 <= on_defective["yes"] / (on_defective["yes"] + on_defective["no"]) <= 0.58, on_defective
+    assert presence[False]["no"] > 0 and presence[False]["yes"] == 0
     # Every kind of opening occurs: later answers must not always be copyable from a description.
     assert min(openings[k] / len(gts) for k in ("description", "verdict", "question")) >= 0.1, openings
 
