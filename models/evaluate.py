@@ -95,7 +95,7 @@ def evaluate(model_dir: Path, data_dir: Path, *, num_questions: int = 4, limit: 
     gts = read_groundtruth(data_dir)[:limit]
     labels, scores = [], []
     correct: dict[str, list[bool]] = defaultdict(list)
-    absent_yes: list[bool] = []
+    absent_yes: dict[str, list[bool]] = {"good": [], "defective": []}  # by the part's true state
     valid, distinct = [], []
     claims_true: list[bool] = []
     for i, gt in enumerate(tqdm(gts, desc="eval", unit="img")):
@@ -117,7 +117,7 @@ def evaluate(model_dir: Path, data_dir: Path, *, num_questions: int = 4, limit: 
             ok = answer_is_correct(parsed, gt, a)
             correct[parsed.type].append(ok)
             if parsed.type == "defect_presence" and parsed.defect not in {d["type"] for d in gt["defects"]}:
-                absent_yes.append(a.strip().lower().startswith("yes"))
+                absent_yes["defective" if gt["defective"] else "good"].append(a.strip().lower().startswith("yes"))
         correct["verdict"].append((result.defect_probability >= threshold) == bool(gt["defective"]))
 
     recall, false_alarm = rates_at(labels, scores, threshold)
@@ -133,19 +133,26 @@ def evaluate(model_dir: Path, data_dir: Path, *, num_questions: int = 4, limit: 
         "recall_at_false_alarm": {f"{fa:.0%}": recall_at_false_alarm(labels, scores, fa) for fa in (0.01, 0.05)},
         "recall_by_defect": recall_by_defect(gts, called),
         "false_alarm_by_part": false_alarm_by_part(gts, called),
-        "answer_accuracy": {"overall": float(np.mean(all_answers)) if all_answers else float("nan"),
+        "answer_accuracy": {"overall": _mean(all_answers),
                             **{k: float(np.mean(v)) for k, v in sorted(correct.items())}},
         "answer_counts": {k: len(v) for k, v in sorted(correct.items())},
-        "hallucination_rate": float(np.mean(absent_yes)) if absent_yes else float("nan"),
+        "hallucination_rate": _mean(absent_yes["good"] + absent_yes["defective"]),
+        # On a defective part a "yes" to an absent defect is the model answering "is it defective?"
+        # instead of the question: that shortcut shows only in this split.
+        "hallucination_by_part_state": {k: {"rate": _mean(v), "n": len(v)} for k, v in absent_yes.items()},
         "self_questions": {
-            "valid_rate": float(np.mean(valid)) if valid else float("nan"),
-            "distinct_per_image": float(np.mean(distinct)) if distinct else float("nan"),
+            "valid_rate": _mean(valid),
+            "distinct_per_image": _mean(distinct),
             "k": num_questions,
         },
-        "description_accuracy": float(np.mean(claims_true)) if claims_true else float("nan"),
+        "description_accuracy": _mean(claims_true),
         "data": {"dir": str(data_dir)},
         "model": {"path": str(model_dir), "kind": model.kind},
     }
+
+
+def _mean(values: list) -> float:
+    return float(np.mean(values)) if values else float("nan")
 
 
 def recall_by_defect(gts: list[dict], called: list[bool]) -> dict:

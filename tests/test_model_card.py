@@ -28,6 +28,8 @@ def test_card_tables_come_from_the_reports():
         assert _row(card, name)[1:] == [f"{row['recall']:.4f}", str(row["n"])]
     for part, row in heldout["false_alarm_by_part"].items():
         assert _row(card, part)[1:] == [f"{row['false_alarm']:.4f}", str(row["n"])]
+    for state, row in heldout["hallucination_by_part_state"].items():
+        assert _row(card, state)[1:] == [f"{row['rate']:.4f}", str(row["n"])]
     for name, report in ablation.items():
         row = _row(card, name)
         assert row[1] == str(report["n_images"]) and row[2] == f"{report['verdict_auc']:.4f}"

@@ -186,6 +186,18 @@ def test_eval_report_has_every_metric(trained, tmp_path):
     gts = read_groundtruth(work / "data" / "val")[:2]
     assert sum(v["n"] for v in report["recall_by_defect"].values()) == sum(len(g["defects"]) for g in gts)
     assert sum(v["n"] for v in report["false_alarm_by_part"].values()) == sum(not g["defective"] for g in gts)
+    # Hallucination split by the part's true state: every probe about an absent defect, once.
+    from models.evaluate import probe_questions
+
+    absent = {"good": 0, "defective": 0}
+    for i, gt in enumerate(gts):
+        present = {d["type"] for d in gt["defects"]}
+        absent["defective" if gt["defective"] else "good"] += sum(
+            p.type == "defect_presence" and p.defect not in present for _, p in probe_questions(gt, i))
+    split = report["hallucination_by_part_state"]
+    assert {k: v["n"] for k, v in split.items()} == absent
+    rates = [(v["rate"], v["n"]) for v in split.values() if v["n"]]
+    assert report["hallucination_rate"] == pytest.approx(sum(r * n for r, n in rates) / sum(n for _, n in rates))
 
 
 def test_eval_of_the_exported_bundle_grades_like_the_checkpoint(trained, tmp_path):

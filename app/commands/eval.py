@@ -29,10 +29,12 @@ def run(args) -> int:
     report = evaluate(args.model, args.data, num_questions=args.questions, limit=args.limit, seed=args.seed)
     write_report(report, args.json)
     acc = report["answer_accuracy"]["overall"]
+    split = report["hallucination_by_part_state"]
     print(
         f"{report['n_images']} images: verdict AUC {report['verdict_auc']:.4f}, recall {report['recall_at_threshold']:.3f} "
         f"at false alarm {report['false_alarm_at_threshold']:.3f} (threshold {report['threshold']:.3f}), "
-        f"answers {acc:.3f}, hallucination {report['hallucination_rate']:.3f}, "
+        f"answers {acc:.3f}, hallucination {report['hallucination_rate']:.3f} "
+        f"(good parts {split['good']['rate']:.3f}, defective {split['defective']['rate']:.3f}), "
         f"valid self-questions {report['self_questions']['valid_rate']:.3f}"
     )
     return 0
