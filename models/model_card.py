@@ -107,7 +107,7 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
         lines += [f"| {k} | {_fmt(v['recall'])} | {v['n']} |" for k, v in heldout["recall_by_defect"].items()]
     if heldout.get("hallucination_by_part_state"):
         lines += ["", "Hallucination (\"yes\" to a question about a defect the part does not have) by the part's "
-                  "true state:", "", "| part | hallucination | n |", "| --- | --- | --- |"]
+                  "true state:", "", "| parts | hallucination | n |", "| --- | --- | --- |"]
         lines += [f"| {k} | {_fmt(v['rate'])} | {v['n']} |" for k, v in heldout["hallucination_by_part_state"].items()]
     if heldout.get("false_alarm_by_part"):
         lines += ["", "False alarms at the threshold per part type (defect-free parts):", "",
