@@ -39,6 +39,16 @@ def _fmt(value) -> str:
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
+def _threshold_line(inspection: dict, data: dict) -> str:
+    chosen = inspection.get("threshold_from")
+    if chosen is None:  # models before 0.5.1 recorded no calibration; theirs kept 98% on the split
+        return (f"- Verdict threshold {inspection['threshold']:.3g}, chosen on the validation split "
+                f"({data['val_count']} parts; the highest threshold keeping 98% recall).")
+    return (f"- Verdict threshold {inspection['threshold']:.3g}: the highest that keeps {chosen['recall']:.0%} of "
+            f"the defective parts of `{chosen['data']}` ({chosen['parts']} parts, {chosen['defective']} defective; "
+            f"there: recall {chosen['recall_reached']:.3f}, false alarm {chosen['false_alarm']:.3f}).")
+
+
 def _stage0_line(s0: dict) -> str:
     grids = s0.get("stem_grids") or []
     stem = f", and of each cell of the conv stem's {' and '.join(f'{g}x{g}' for g in grids)} maps" if grids else ""
@@ -87,8 +97,7 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
         "as many absent ones, so a \"yes\" has to come from the defect asked about, not from the part "
         "looking defective (from model 0.5 on; model 0.4 said yes to 93% of absent defects on defective parts).",
         "- Stage 0 held-out vision heads: " + ", ".join(f"{k} {_fmt(v)}" for k, v in train["stage0_heldout"].items()) + ".",
-        f"- Verdict threshold {meta['inspection']['threshold']:.3g}, chosen on the validation split "
-        f"({cfg['data']['val_count']} parts; the highest threshold keeping 98% recall).",
+        _threshold_line(meta["inspection"], cfg["data"]),
         "",
         "## Held-out metrics",
         "",

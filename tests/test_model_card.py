@@ -42,3 +42,16 @@ def test_committed_card_shows_the_committed_ablation():
     for name in ("a", "b", "c"):
         report = json.loads((MODEL / f"eval-ablation-{name}.json").read_text())
         assert f"| {report['n_images']} | {report['verdict_auc']:.4f} |" in card
+
+
+def test_card_states_how_the_threshold_was_chosen():
+    meta = json.loads((MODEL / "sqinspect.json").read_text())
+    heldout = json.loads((MODEL / "eval-heldout.json").read_text())
+    card = render_card(MODEL, heldout, {}, "")
+    chosen = meta["inspection"]["threshold_from"]
+    line = next(line for line in card.splitlines() if line.startswith("- Verdict threshold"))
+    assert f"{meta['inspection']['threshold']:.3g}" in line
+    assert f"keeps {chosen['recall']:.0%} of the defective parts of `{chosen['data']}` ({chosen['parts']} parts" in line
+    assert f"false alarm {chosen['false_alarm']:.3f}" in line
+    # The committed eval used the threshold the model records.
+    assert heldout["threshold"] == meta["inspection"]["threshold"]

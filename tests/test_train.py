@@ -50,16 +50,21 @@ def test_model_folder_gets_sqinspect_json_only_with_the_chosen_threshold(trained
     out = tmp_path / "model"
     seen = []
 
-    def choose(folder, val_dir):
-        seen.append((Path(folder) != out, (out / "sqinspect.json").exists()))
-        return 0.25
+    def calibrate(folder, val_dir, recall):
+        seen.append((Path(folder) != out, (out / "sqinspect.json").exists(), recall))
+        return {"threshold": 0.25, "recall": recall, "recall_reached": 1.0, "false_alarm": 0.5, "parts": 8,
+                "defective": 4, "data": Path(val_dir).name}
 
-    monkeypatch.setattr(models.inspect, "choose_threshold", choose)
+    monkeypatch.setattr(models.inspect, "calibrate", calibrate)
     save_checkpoint(SQLlavaForConditionalGeneration.from_pretrained(src), Tokenizer.from_file(str(src / "tokenizer.json")),
                     TrainConfig.load(TINY), out, work / "data" / "val", {"stage2": 1.0}, template="inspect_sq",
                     preprocessing={"size": 32}, training={})
-    assert seen == [(True, False)]  # chosen on a folder beside OUT, before OUT had sqinspect.json
-    assert json.loads((out / "sqinspect.json").read_text())["inspection"]["threshold"] == 0.25
+    # Chosen on a folder beside OUT, before OUT had sqinspect.json, at the config's recall.
+    assert seen == [(True, False, TrainConfig.load(TINY).data.val_recall)]
+    inspection = json.loads((out / "sqinspect.json").read_text())["inspection"]
+    assert inspection["threshold"] == 0.25
+    assert inspection["threshold_from"] == {"recall": seen[0][2], "recall_reached": 1.0, "false_alarm": 0.5,
+                                            "parts": 8, "defective": 4, "data": "val"}
     assert {p.name for p in out.iterdir()} >= {"model.safetensors", "config.json", "tokenizer.json"}
     assert [p.name for p in tmp_path.iterdir()] == ["model"]  # nothing left beside it
 
@@ -80,6 +85,64 @@ def test_threshold_is_chosen_from_the_full_inspections_verdicts(trained):
     for recall in (0.5, 0.98):
         assert choose_threshold(out, val, recall=recall) == pytest.approx(threshold_for_recall(labels, full, recall),
                                                                            abs=1e-6)
+
+
+def test_calibrate_writes_the_threshold_that_keeps_the_recall(trained, tmp_path, capsys):
+    import shutil
+
+    from models.inspect import Inspector, verdict_scores
+    from models.metrics import rates_at, threshold_for_recall
+
+    src, work = trained
+    model = tmp_path / "model"
+    shutil.copytree(src, model)
+    val = work / "data" / "val"
+    labels, scores = verdict_scores(Inspector(model), val)
+    for recall in (0.5, 1.0):
+        assert main(["calibrate", str(model), "--data", str(val), "--recall", str(recall)]) == 0
+        inspection = json.loads((model / "sqinspect.json").read_text())["inspection"]
+        assert inspection["threshold"] == pytest.approx(threshold_for_recall(labels, scores, recall), abs=1e-6)
+        reached, false_alarm = rates_at(labels, scores, inspection["threshold"])
+        chosen = inspection["threshold_from"]
+        assert chosen["recall_reached"] == pytest.approx(reached) and reached >= recall
+        assert chosen["false_alarm"] == pytest.approx(false_alarm)
+        assert (chosen["recall"], chosen["parts"], chosen["defective"]) == (recall, len(labels), sum(labels))
+    assert f"on {len(labels)} parts" in capsys.readouterr().out
+    # The rest of sqinspect.json is kept as it was.
+    before, after = json.loads((src / "sqinspect.json").read_text()), json.loads((model / "sqinspect.json").read_text())
+    assert after["training"] == before["training"] and after["template"] == before["template"]
+    assert sorted(p.name for p in model.iterdir()) == sorted(p.name for p in src.iterdir())  # no temp file left
+
+
+def test_calibrate_refuses_bad_input_and_keeps_the_model(trained, tmp_path, capsys):
+    import shutil
+
+    from models.train.data import read_groundtruth
+
+    src, work = trained
+    model = tmp_path / "model"
+    shutil.copytree(src, model)
+    original = (model / "sqinspect.json").read_bytes()
+    val = work / "data" / "val"
+    # A data set of good parts only: no recall to keep.
+    good = tmp_path / "good"
+    good.mkdir()
+    rows = [g for g in read_groundtruth(val) if not g["defective"]]
+    assert rows
+    (good / "groundtruth.jsonl").write_text("".join(json.dumps(g) + "\n" for g in rows))
+    for sub in ("images", "masks"):
+        shutil.copytree(val / sub, good / sub)
+    cases = [
+        (["calibrate", str(model), "--data", str(good)], "both defective and good parts"),
+        (["calibrate", str(model), "--data", str(val), "--recall", "1.5"], "recall must be in (0, 1]"),
+        (["calibrate", str(model), "--data", str(tmp_path)], "not a data set"),
+        (["calibrate", str(tmp_path), "--data", str(val)], "not a checkpoint folder"),
+    ]
+    for argv, message in cases:
+        assert main(argv) == 2, argv
+        errors = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
+        assert len(errors) == 1 and message in errors[0], errors
+        assert (model / "sqinspect.json").read_bytes() == original
 
 
 def test_stage2_trains_the_vision_tower_through_vit_lora(trained):

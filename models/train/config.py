@@ -13,6 +13,7 @@ class DataConfig:
     train_count: int = 12000
     val_seed: int = 2000
     val_count: int = 500
+    val_recall: float = 0.96  # the threshold keeps this share of the split's defective parts
     image_size: int = 128
     workers: int = 2
 

@@ -287,7 +287,7 @@ def finetune(cfg: TrainConfig, source: Path, work_dir: Path, out: Path, train_di
 
 def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path, stage_seconds: dict[str, float], *,
                     template: str, preprocessing: dict, training: dict, inspection: dict | None = None) -> Path:
-    from models.inspect import choose_threshold, inspection_defaults
+    from models.inspect import calibrate, inspection_defaults
 
     out = Path(out)
     if not distributed.is_main():  # under torchrun rank 0 writes the model; the replicas are equal
@@ -311,7 +311,9 @@ def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path
         },
     }
     (partial / "sqinspect.json").write_text(json.dumps(meta, indent=2))
-    meta["inspection"]["threshold"] = choose_threshold(partial, val_dir)
+    chosen = calibrate(partial, val_dir, recall=cfg.data.val_recall)
+    meta["inspection"]["threshold"] = chosen.pop("threshold")
+    meta["inspection"]["threshold_from"] = chosen
     (partial / "sqinspect.json").write_text(json.dumps(meta, indent=2))
     out.mkdir(parents=True, exist_ok=True)
     for path in sorted(partial.iterdir(), key=lambda p: p.name == "sqinspect.json"):
