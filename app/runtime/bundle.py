@@ -30,7 +30,7 @@ REQUIRED_KEYS = (
     "generation", "verdict",
 )
 # The shipped bundles (in ASSETS: repo checkout or installed tree), in order of preference.
-# int8 first: on the CPU stations it is 1.4x faster than fp32 (model 0.4: 33.5 vs 48.0 ms p50) and grades
+# int8 first: on the CPU stations it is 1.3-1.4x faster than fp32 (model 0.5.1: 55.2 vs 71.4 ms p50) and grades
 # the same on 2000 held-out parts (model 0.5.1: answers 0.862 vs 0.862, verdict AUC 0.977 vs 0.977).
 # The CUDA box names fp32.
 DEFAULT_BUNDLES = ("default-int8", "default-fp32")
