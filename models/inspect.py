@@ -195,7 +195,6 @@ def calibrate(checkpoint: Path, data_dir: Path, recall: float = DEFAULT_RECALL, 
     """The highest threshold that keeps `recall` of the data set's defective parts, with what it
     reaches there: {"threshold", "recall", "recall_reached", "false_alarm", "parts", "defective", "data"}."""
     from models.metrics import rates_at, threshold_for_recall
-
     from models.train.data import read_groundtruth
 
     if not 0 < recall <= 1:
@@ -210,7 +209,3 @@ def calibrate(checkpoint: Path, data_dir: Path, recall: float = DEFAULT_RECALL, 
     return {"threshold": threshold, "recall": recall, "recall_reached": reached, "false_alarm": false_alarm,
             "parts": len(labels), "defective": sum(labels), "data": Path(data_dir).name}
 
-
-def choose_threshold(checkpoint: Path, val_dir: Path, limit: int | None = None, recall: float = DEFAULT_RECALL) -> float:
-    """Threshold on the validation split: the highest one that keeps `recall` of defective parts."""
-    return calibrate(checkpoint, val_dir, recall, limit)["threshold"]

@@ -70,8 +70,8 @@ def test_model_folder_gets_sqinspect_json_only_with_the_chosen_threshold(trained
 
 
 def test_threshold_is_chosen_from_the_full_inspections_verdicts(trained):
-    """choose_threshold reads the verdict alone; it must equal what full inspections report."""
-    from models.inspect import Inspector, choose_threshold, read_image
+    """calibrate reads the verdict alone; it must equal what full inspections report."""
+    from models.inspect import Inspector, calibrate, read_image
     from models.metrics import threshold_for_recall
     from models.train.data import read_groundtruth
 
@@ -83,8 +83,8 @@ def test_threshold_is_chosen_from_the_full_inspections_verdicts(trained):
     labels = [g["defective"] for g in gts]
     assert len(gts) > 1 and any(labels) and not all(labels)
     for recall in (0.5, 0.98):
-        assert choose_threshold(out, val, recall=recall) == pytest.approx(threshold_for_recall(labels, full, recall),
-                                                                           abs=1e-6)
+        expected = threshold_for_recall(labels, full, recall)
+        assert calibrate(out, val, recall=recall)["threshold"] == pytest.approx(expected, abs=1e-6)
 
 
 def test_calibrate_writes_the_threshold_that_keeps_the_recall(trained, tmp_path, capsys):
