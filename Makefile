@@ -27,7 +27,8 @@ run: venv
 demo: venv
 	$(BIN)/sqinspect demo
 
-# docs/screenshots, under a real X server when xvfb-run is there (Debian: apt install xvfb).
+# docs/screenshots, under a real X server when xvfb-run is there (Debian: apt install xvfb fonts-noto-cjk;
+# without a Japanese font the ja shots would be boxes, so they refuse to render).
 screenshots: venv
 	if command -v xvfb-run >/dev/null; then xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python -m app.gui.screenshots; \
 	else QT_QPA_PLATFORM=offscreen $(BIN)/python -m app.gui.screenshots; fi

@@ -9,6 +9,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 TS = ROOT / "assets" / "translations" / "sqinspect_ja.ts"
 QM = TS.with_suffix(".qm")
@@ -39,3 +41,20 @@ def test_shipped_qm_is_compiled_from_the_ts(tmp_path):
     qm = tmp_path / QM.name
     subprocess.run([_tool("pyside6-lrelease"), str(TS), "-qm", str(qm)], check=True, capture_output=True)
     assert qm.read_bytes() == QM.read_bytes(), "run `make translations` and commit the .qm"
+
+
+def test_screenshots_refuse_a_language_no_font_can_draw(qapp, tmp_path, monkeypatch):
+    """Without a Japanese font Qt paints boxes; the screenshots stop before overwriting anything."""
+    from PySide6.QtGui import QFontDatabase
+
+    from app.gui import screenshots
+
+    families = {QFontDatabase.WritingSystem.Japanese: []}
+    monkeypatch.setattr(QFontDatabase, "families", staticmethod(lambda system=None: families.get(system, ["Sans"])))
+    assert screenshots.missing_fonts(["en", "ja"]) == ["ja"]
+    out = tmp_path / "shots"
+    with pytest.raises(RuntimeError, match="Japanese.*fonts-noto-cjk"):
+        screenshots.render(out)
+    assert not out.exists()
+    families[QFontDatabase.WritingSystem.Japanese] = ["Noto Sans CJK JP"]
+    assert screenshots.missing_fonts(["en", "ja"]) == []

@@ -84,6 +84,18 @@ def _wait(app, condition, timeout: float = 60.0) -> None:
         time.sleep(0.01)
 
 
+# Scripts a language's screenshots need a font for (the Latin ones every system has).
+WRITING_SYSTEMS = {"ja": "Japanese"}
+
+
+def missing_fonts(languages) -> list[str]:
+    """Languages no installed font can draw: without one Qt paints empty boxes, silently."""
+    from PySide6.QtGui import QFontDatabase
+
+    return [lang for lang in languages if lang in WRITING_SYSTEMS
+            and not QFontDatabase.families(getattr(QFontDatabase.WritingSystem, WRITING_SYSTEMS[lang]))]
+
+
 def render(out: Path, languages=("en", "ja")) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -96,6 +108,10 @@ def render(out: Path, languages=("en", "ja")) -> list[Path]:
     from app.store import Store
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    missing = missing_fonts(languages)
+    if missing:  # checked before anything is overwritten
+        raise RuntimeError(f"no installed font draws {', '.join(WRITING_SYSTEMS[m] for m in missing)} "
+                           "(Debian: apt install fonts-noto-cjk)")
     theme.apply(app)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -153,7 +169,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("out", type=Path, nargs="?", default=ROOT / "docs" / "screenshots")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    for path in render(args.out):
+    try:
+        written = render(args.out)
+    except RuntimeError as exc:
+        sys.exit(f"screenshots: {exc}")
+    for path in written:
         print(path)
 
 
