@@ -225,7 +225,11 @@ def _export(checkpoint, tmp, work, precision, opset, eval_count, name, version, 
         },
         "verdict": {"question": s["verdict_question"], "yes_token": s["yes_token"], "no_token": s["no_token"],
                     "yes_token_id": ckpt.yes_id, "no_token_id": ckpt.no_id, "threshold": float(s["threshold"]),
-                    "rule": "P(yes) = softmax(logits[yes], logits[no])[yes] at the last prompt position; fail if >= threshold"},
+                    "views": int(s.get("verdict_views", 1)),
+                    "rule": "P(yes) = softmax(logits[yes], logits[no])[yes] at the last prompt position, the question "
+                            "asked straight after the image; averaged over `views` views (view k: the preprocessed "
+                            "image turned k x 90 degrees counter-clockwise, mirrored left-right first from k = 4); "
+                            "fail if >= threshold"},
         "provenance": {
             "source_checkpoint": ckpt.path.name,
             "source_checkpoint_sha256": ckpt.weights_sha256,

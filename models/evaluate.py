@@ -50,6 +50,7 @@ class CheckpointModel:
 
         self.inspector = Inspector(checkpoint)
         self.threshold = float(self.inspector.settings["threshold"])
+        self.views = int(self.inspector.settings["verdict_views"])
         self.kind = "checkpoint"
 
     def inspect(self, image: np.ndarray, num_questions: int, seed: int):
@@ -71,6 +72,7 @@ class BundleModel:
 
         self.pipeline = Pipeline(Engine(bundle))
         self.threshold = self.pipeline.threshold
+        self.views = self.pipeline.views
         self.kind = f"bundle ({self.pipeline.engine.bundle.manifest['precision']})"
 
     def inspect(self, image: np.ndarray, num_questions: int, seed: int):
@@ -127,6 +129,7 @@ def evaluate(model_dir: Path, data_dir: Path, *, num_questions: int = 4, limit: 
         "n_images": len(gts),
         "verdict_auc": roc_auc(labels, scores),
         "threshold": threshold,
+        "verdict_views": model.views,
         "recall_at_threshold": recall,
         "false_alarm_at_threshold": false_alarm,
         # The target pair read the other way: recall when false alarms are held to a rate.

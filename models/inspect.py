@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from tokenizers import Tokenizer
 
+from app.runtime.preprocess import verdict_views  # numpy only: the runtime's own definition
 from models.conversation import IMAGE_PLACEHOLDER, Prompt, get_template, tokenize_prompt
 from models.modeling_sqllava import SQLlavaForConditionalGeneration
 from models.synth.dataset import read_image  # noqa: F401 (part of this module's API)
@@ -42,6 +43,7 @@ def inspection_defaults() -> dict:
         "max_question_tokens": 24,
         "max_answer_tokens": 24,
         "threshold": 0.5,
+        "verdict_views": 1,  # what a checkpoint without the key was calibrated with
     }
 
 
@@ -164,10 +166,12 @@ class Inspector:
 
     @torch.no_grad()
     def verdict_probability(self, pixels: torch.Tensor) -> float:
-        """P(yes) of the verdict question asked straight after the image."""
-        ids = self._ids(self.first_turn(self.settings["verdict_question"]))
-        logits = self.model(input_ids=ids, pixel_values=pixels).logits[0, -1]
-        return torch.softmax(logits[[self.yes, self.no]].float(), dim=0)[0].item()
+        """P(yes) of the verdict question asked straight after the image, averaged over the
+        checkpoint's verdict views (the image turned by 90-degree steps, app.runtime.preprocess)."""
+        views = torch.from_numpy(verdict_views(pixels[0].numpy(), int(self.settings["verdict_views"])))
+        ids = self._ids(self.first_turn(self.settings["verdict_question"])).expand(len(views), -1)
+        logits = self.model(input_ids=ids, pixel_values=views).logits[:, -1]
+        return torch.softmax(logits[:, [self.yes, self.no]].float(), dim=1)[:, 0].mean().item()
 
 
 # The share of defective validation parts the threshold keeps. The product must reach recall
@@ -191,7 +195,8 @@ def verdict_scores(inspector: "Inspector", data_dir: Path, limit: int | None = N
     return [bool(g["defective"]) for g in gts], scores
 
 
-def calibrate(checkpoint: Path, data_dir: Path, recall: float = DEFAULT_RECALL, limit: int | None = None) -> dict:
+def calibrate(checkpoint: Path, data_dir: Path, recall: float = DEFAULT_RECALL, limit: int | None = None,
+              views: int | None = None) -> dict:
     """The highest threshold that keeps `recall` of the data set's defective parts, with what it
     reaches there: {"threshold", "recall", "recall_reached", "false_alarm", "parts", "defective", "data"}."""
     from models.metrics import rates_at, threshold_for_recall
@@ -203,9 +208,14 @@ def calibrate(checkpoint: Path, data_dir: Path, recall: float = DEFAULT_RECALL, 
     if not any(defective) or all(defective):  # checked before minutes of forward passes
         raise ValueError(f"{data_dir}: a threshold needs both defective and good parts "
                          f"({sum(defective)} of {len(defective)} are defective)")
-    labels, scores = verdict_scores(Inspector(checkpoint), data_dir, limit)
+    inspector = Inspector(checkpoint)
+    if views is not None:
+        verdict_views(np.zeros((3, 1, 1), np.float32), views)  # the range check, before the forward passes
+        inspector.settings["verdict_views"] = views
+    labels, scores = verdict_scores(inspector, data_dir, limit)
     threshold = threshold_for_recall(labels, scores, recall)
     reached, false_alarm = rates_at(labels, scores, threshold)
     return {"threshold": threshold, "recall": recall, "recall_reached": reached, "false_alarm": false_alarm,
-            "parts": len(labels), "defective": sum(labels), "data": Path(data_dir).name}
+            "parts": len(labels), "defective": sum(labels), "data": Path(data_dir).name,
+            "views": int(inspector.settings["verdict_views"])}
 

@@ -46,7 +46,15 @@ def _threshold_line(inspection: dict, data: dict) -> str:
                 f"({data['val_count']} parts; the highest threshold keeping 98% recall).")
     return (f"- Verdict threshold {inspection['threshold']:.3g}: the highest that keeps {chosen['recall']:.0%} of "
             f"the defective parts of `{chosen['data']}` ({chosen['parts']} parts, {chosen['defective']} defective; "
-            f"there: recall {chosen['recall_reached']:.3f}, false alarm {chosen['false_alarm']:.3f}).")
+            f"there: recall {chosen['recall_reached']:.3f}, false alarm {chosen['false_alarm']:.3f})"
+            f"{_views_note(chosen.get('views', 1))}.")
+
+
+def _views_note(views: int) -> str:
+    if views == 1:
+        return ""
+    return (f", with the verdict averaged over {views} views (the image turned by 90-degree steps; "
+            f"`verdict.views` in the bundle)")
 
 
 def _stage0_line(s0: dict) -> str:

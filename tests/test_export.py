@@ -36,7 +36,7 @@ def checkpoint(tmp_path_factory) -> Path:
     inspection = inspection_defaults()
     # The tiny BPE has no single-token " Yes"/" No"; any two single tokens exercise the same path.
     yes, no = _single_tokens(tokenizer, [" Yes", " No", " the", " a", " is", " of", " in"])[:2]
-    inspection.update(yes_token=yes, no_token=no, max_description_tokens=12, num_questions=3)
+    inspection.update(yes_token=yes, no_token=no, max_description_tokens=12, num_questions=3, verdict_views=3)
     meta = {"template": "inspect_sq", "preprocessing": preprocessing_spec(model.config.vision_config.image_size),
             "inspection": inspection}
     (out / "sqinspect.json").write_text(json.dumps(meta))
@@ -88,6 +88,7 @@ def test_fp32_bundle_layout_and_manifest(bundle_fp32):
     assert m["graphs"]["embedding"]["inputs"][0]["shape"] == ["batch", "sequence"]
     assert m["templates"]["conversation"]["roles"]["vuser"] == "VUSER"
     assert m["verdict"]["yes_token_id"] != m["verdict"]["no_token_id"]
+    assert m["verdict"]["views"] == 3  # the checkpoint's: its threshold holds for those views only
     assert m["special_token_ids"]["image"] == 399
     prov = m["provenance"]
     assert len(prov["source_checkpoint_sha256"]) == 64 and prov["opset"] == 18

@@ -53,5 +53,8 @@ def test_card_states_how_the_threshold_was_chosen():
     assert f"{meta['inspection']['threshold']:.3g}" in line
     assert f"keeps {chosen['recall']:.0%} of the defective parts of `{chosen['data']}` ({chosen['parts']} parts" in line
     assert f"false alarm {chosen['false_alarm']:.3f}" in line
-    # The committed eval used the threshold the model records.
+    if chosen.get("views", 1) > 1:
+        assert f"averaged over {chosen['views']} views" in line
+    # The committed eval used the threshold and the verdict views the model records.
     assert heldout["threshold"] == meta["inspection"]["threshold"]
+    assert heldout.get("verdict_views", 1) == meta["inspection"].get("verdict_views", 1) == chosen.get("views", 1)

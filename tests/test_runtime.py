@@ -258,3 +258,66 @@ def test_runtime_and_inspect_work_without_torch_models_or_export(built, tmp_path
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(out.read_text())["results"][0]["verdict"] in ("pass", "fail")
+
+
+# -- verdict views -------------------------------------------------------------------------------
+def test_verdict_views_are_the_turns_and_mirrors_of_the_image():
+    from app.runtime.preprocess import verdict_views
+
+    x = np.random.default_rng(0).normal(size=(3, 6, 6)).astype(np.float32)
+    assert np.array_equal(verdict_views(x, 1)[0], x)
+    views = verdict_views(x, 8)
+    assert views.shape == (8, 3, 6, 6) and views.flags.c_contiguous
+    for k in range(4):
+        assert np.array_equal(views[k], np.rot90(x, k, axes=(1, 2)))
+        assert np.array_equal(views[4 + k], np.rot90(x[:, :, ::-1], k, axes=(1, 2)))
+    assert len({v.tobytes() for v in views}) == 8
+    for n in (0, 9):
+        with pytest.raises(ValueError, match="verdict views must be 1..8"):
+            verdict_views(x, n)
+    with pytest.raises(ValueError, match="square"):
+        verdict_views(x[:, :5], 2)
+
+
+def _with_views(bundle: Path, tmp_path: Path, views: int) -> Path:
+    import json
+    import shutil
+
+    copy = tmp_path / f"views{views}"
+    shutil.copytree(bundle, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["verdict"]["views"] = views
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    return copy
+
+
+def test_four_verdict_views_average_the_verdict_of_the_turned_image(built, pipeline, reference, tmp_path):
+    """P(yes) with 4 views is the mean of 1-view P(yes) over the image turned 0/90/180/270 degrees
+    (a square image at the model's size: turning commutes with preprocessing); the PyTorch
+    reference and the naive loop agree; the description does not depend on the views."""
+    import torch
+
+    from app.runtime.engine import Engine
+    from app.runtime.naive import NaiveInspector
+    from app.runtime.pipeline import Pipeline
+
+    four = Pipeline(Engine(_with_views(built[1], tmp_path, 4), threads=1))
+    assert pipeline.views == 1 and four.views == 4
+    size = pipeline.engine.bundle.manifest["preprocessing"]["size"]
+    img = np.random.default_rng(3).integers(0, 256, (size, size, 3), dtype=np.uint8)
+    turned = [pipeline.inspect(np.ascontiguousarray(np.rot90(img, k)), num_questions=0).defect_probability
+              for k in range(4)]
+    assert len({round(p, 6) for p in turned}) > 1  # the turns really differ for this model
+    r = four.inspect(img, seed=1)
+    assert r.defect_probability == pytest.approx(np.mean(turned), abs=1e-6)
+    assert r.verdict == ("fail" if r.defect_probability >= r.threshold else "pass")
+    assert r.description == pipeline.inspect(img, seed=1).description
+    naive = NaiveInspector(four).inspect(img, seed=1)
+    assert naive["defect_probability"] == pytest.approx(r.defect_probability, abs=1e-6)
+    reference.settings["verdict_views"] = 4
+    try:
+        with torch.no_grad():
+            p_ref = reference.verdict_probability(reference.pixels(img))
+    finally:
+        reference.settings["verdict_views"] = 1
+    assert p_ref == pytest.approx(r.defect_probability, abs=1e-4)

@@ -119,3 +119,16 @@ def test_default_bundle_found_in_assets(bundle, monkeypatch, tmp_path):
     assert rb.default_bundle_dir() == tmp_path / "assets" / "bundles" / "default-fp32"
     shutil.copytree(bundle, tmp_path / "assets" / "bundles" / "default-int8")  # the CPU default, when there
     assert rb.open_bundle(None).path == tmp_path / "assets" / "bundles" / "default-int8"
+
+
+@pytest.mark.parametrize("views", [0, 9, "4", True, 2.0])
+def test_verdict_views_outside_one_to_eight_are_refused(bundle, tmp_path, views):
+    from app.runtime.bundle import open_bundle
+    from app.runtime.errors import BundleError
+
+    copy = _copy(bundle, tmp_path)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["verdict"]["views"] = views
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BundleError, match="verdict.views must be a whole number 1..8"):
+        open_bundle(copy)

@@ -50,21 +50,22 @@ def test_model_folder_gets_sqinspect_json_only_with_the_chosen_threshold(trained
     out = tmp_path / "model"
     seen = []
 
-    def calibrate(folder, val_dir, recall):
-        seen.append((Path(folder) != out, (out / "sqinspect.json").exists(), recall))
+    def calibrate(folder, val_dir, recall, views):
+        seen.append((Path(folder) != out, (out / "sqinspect.json").exists(), recall, views))
         return {"threshold": 0.25, "recall": recall, "recall_reached": 1.0, "false_alarm": 0.5, "parts": 8,
-                "defective": 4, "data": Path(val_dir).name}
+                "defective": 4, "data": Path(val_dir).name, "views": views}
 
     monkeypatch.setattr(models.inspect, "calibrate", calibrate)
     save_checkpoint(SQLlavaForConditionalGeneration.from_pretrained(src), Tokenizer.from_file(str(src / "tokenizer.json")),
                     TrainConfig.load(TINY), out, work / "data" / "val", {"stage2": 1.0}, template="inspect_sq",
                     preprocessing={"size": 32}, training={})
-    # Chosen on a folder beside OUT, before OUT had sqinspect.json, at the config's recall.
-    assert seen == [(True, False, TrainConfig.load(TINY).data.val_recall)]
+    # Chosen on a folder beside OUT, before OUT had sqinspect.json, at the config's recall and views.
+    data = TrainConfig.load(TINY).data
+    assert seen == [(True, False, data.val_recall, data.verdict_views)]
     inspection = json.loads((out / "sqinspect.json").read_text())["inspection"]
-    assert inspection["threshold"] == 0.25
+    assert (inspection["threshold"], inspection["verdict_views"]) == (0.25, data.verdict_views)
     assert inspection["threshold_from"] == {"recall": seen[0][2], "recall_reached": 1.0, "false_alarm": 0.5,
-                                            "parts": 8, "defective": 4, "data": "val"}
+                                            "parts": 8, "defective": 4, "data": "val", "views": data.verdict_views}
     assert {p.name for p in out.iterdir()} >= {"model.safetensors", "config.json", "tokenizer.json"}
     assert [p.name for p in tmp_path.iterdir()] == ["model"]  # nothing left beside it
 
@@ -108,6 +109,16 @@ def test_calibrate_writes_the_threshold_that_keeps_the_recall(trained, tmp_path,
         assert chosen["false_alarm"] == pytest.approx(false_alarm)
         assert (chosen["recall"], chosen["parts"], chosen["defective"]) == (recall, len(labels), sum(labels))
     assert f"on {len(labels)} parts" in capsys.readouterr().out
+    # --views re-chooses the threshold for that many verdict views and records them with it.
+    inspector = Inspector(model)
+    inspector.settings["verdict_views"] = 2
+    labels2, scores2 = verdict_scores(inspector, val)
+    assert scores2 != scores
+    assert main(["calibrate", str(model), "--data", str(val), "--recall", "1.0", "--views", "2"]) == 0
+    inspection = json.loads((model / "sqinspect.json").read_text())["inspection"]
+    assert (inspection["verdict_views"], inspection["threshold_from"]["views"]) == (2, 2)
+    assert inspection["threshold"] == pytest.approx(threshold_for_recall(labels2, scores2, 1.0), abs=1e-6)
+    assert Inspector(model).settings["verdict_views"] == 2
     # The rest of sqinspect.json is kept as it was.
     before, after = json.loads((src / "sqinspect.json").read_text()), json.loads((model / "sqinspect.json").read_text())
     assert after["training"] == before["training"] and after["template"] == before["template"]
@@ -135,6 +146,7 @@ def test_calibrate_refuses_bad_input_and_keeps_the_model(trained, tmp_path, caps
     cases = [
         (["calibrate", str(model), "--data", str(good)], "both defective and good parts"),
         (["calibrate", str(model), "--data", str(val), "--recall", "1.5"], "recall must be in (0, 1]"),
+        (["calibrate", str(model), "--data", str(val), "--views", "9"], "verdict views must be 1..8"),
         (["calibrate", str(model), "--data", str(tmp_path)], "not a data set"),
         (["calibrate", str(tmp_path), "--data", str(val)], "not a checkpoint folder"),
     ]

@@ -20,6 +20,9 @@ def register(subparsers) -> None:
     p.add_argument("--recall", type=float, default=None,
                    help="share of defective parts the threshold keeps (default: models.inspect.DEFAULT_RECALL)")
     p.add_argument("--limit", type=int, help="use only the first N parts")
+    p.add_argument("--views", type=int, default=None,
+                   help="verdict views to average P(yes) over, 1..8: the image and its 90-degree turns "
+                        "(default: the checkpoint's own); recorded with the threshold")
     p.set_defaults(func=run)
 
 
@@ -34,15 +37,17 @@ def run(args) -> int:
         raise SQInspectError(f"{args.data}: not a data set (no groundtruth.jsonl); make one with `sqinspect synth`")
     try:
         meta = json.loads(meta_path.read_text())
-        chosen = calibrate(args.checkpoint, args.data, DEFAULT_RECALL if args.recall is None else args.recall, args.limit)
+        chosen = calibrate(args.checkpoint, args.data, DEFAULT_RECALL if args.recall is None else args.recall,
+                           args.limit, views=args.views)
     except (ValueError, KeyError) as exc:
         raise SQInspectError(f"{args.checkpoint}: {exc}") from None
     old = meta.setdefault("inspection", {}).get("threshold")
     meta["inspection"]["threshold"] = chosen.pop("threshold")
     meta["inspection"]["threshold_from"] = chosen
+    meta["inspection"]["verdict_views"] = chosen["views"]  # the threshold holds for these views only
     tmp = meta_path.with_suffix(".json.tmp")  # a kill mid-write leaves the old file whole
     tmp.write_text(json.dumps(meta, indent=2))
     tmp.replace(meta_path)
-    print(f"threshold {meta['inspection']['threshold']:.4f} (was {old}): recall {chosen['recall_reached']:.3f}, "
+    print(f"threshold {meta['inspection']['threshold']:.4f} (was {old}), {chosen['views']} verdict view(s): recall {chosen['recall_reached']:.3f}, "
           f"false alarm {chosen['false_alarm']:.3f} on {chosen['parts']} parts of {args.data}")
     return 0

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from app.assets import ASSETS
 from app.runtime.errors import BundleError
+from app.runtime.preprocess import MAX_VERDICT_VIEWS
 from app.hashing import sha256_file
 
 log = logging.getLogger(__name__)
@@ -166,6 +167,9 @@ def check_runtime_settings(folder: Path, manifest: dict) -> None:
     for key in ("question", "yes_token_id", "no_token_id", "threshold"):
         if key not in v:
             raise BundleError(f"{where}: verdict.{key} missing")
+    views = v.get("views", 1)
+    if not isinstance(views, int) or isinstance(views, bool) or not 1 <= views <= MAX_VERDICT_VIEWS:
+        raise BundleError(f"{where}: verdict.views must be a whole number 1..{MAX_VERDICT_VIEWS}, not {views!r}")
     t = manifest["templates"]
     if "conversation" not in t or "describe_question" not in t:
         raise BundleError(f"{where}: templates.conversation/describe_question missing")

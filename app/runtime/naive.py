@@ -13,6 +13,7 @@ import numpy as np
 
 from app.runtime.generate import DecodeStats, KVCache, extend, generate
 from app.runtime.pipeline import Pipeline
+from app.runtime.preprocess import verdict_views
 from app.runtime.sampling import greedy, probability_of_pair
 
 
@@ -59,7 +60,8 @@ class NaiveInspector:
         k = p.num_questions if num_questions is None else num_questions
         t0 = time.perf_counter()
         stats = DecodeStats()
-        features = e.image_features(e.preprocess(image_bgr)[None])[0]
+        pixels = e.preprocess(image_bgr)
+        features = e.image_features(pixels[None])[0]
         description = pr.decode(self._run(p.prefix_ids, features, greedy, p.max_description, stats))
         history = pr.history(description)
         rng = np.random.default_rng(seed)
@@ -69,7 +71,10 @@ class NaiveInspector:
         questions = list(dict.fromkeys(q for q in sampled if q))
         qa = [{"question": q, "answer": pr.decode(self._run(pr.encode(pr.answer(history, q)), features, greedy,
                                                             p.max_answer, stats))} for q in questions]
-        logits, _ = self._prefill(pr.encode(pr.verdict()), features)
-        p_yes = probability_of_pair(logits[0], p.yes, p.no)
+        probs = []  # every verdict view through the vision graph at batch 1, view 0 again too
+        for view in verdict_views(pixels, p.views):
+            logits, _ = self._prefill(pr.encode(pr.verdict()), e.image_features(view[None])[0])
+            probs.append(probability_of_pair(logits[0], p.yes, p.no))
+        p_yes = float(np.mean(probs))
         return {"description": description, "qa": qa, "defect_probability": p_yes,
                 "total_ms": (time.perf_counter() - t0) * 1000, "decode": stats}

@@ -6,7 +6,8 @@
   KV tiled K times and K self-questions sampled as one batch, de-duplicated -> the answers as one
   left-padded batch on top of the shared history KV (greedy) -> P(yes) of the verdict question,
   asked straight after the image (as models/inspect.py explains), from its yes/no logits,
-  prefilled on top of the image's prefix KV.
+  prefilled on top of the image's prefix KV, and averaged with the same question on the image
+  turned by 90-degree steps when the bundle names more than one verdict view.
 
 Every prompt is tokenized as a whole text, exactly as the reference does; cached KV is reused for
 the longest common token prefix with what the decoder has already seen, so reuse never changes a
@@ -24,6 +25,7 @@ import numpy as np
 
 from app.runtime.engine import Engine
 from app.runtime.generate import DecodeStats, KVCache, common_prefix, extend, generate
+from app.runtime.preprocess import verdict_views
 from app.runtime.sampling import Sampler, greedy, probability_of_pair
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,7 @@ class Pipeline:
         self.stop = {self.eos}
         v = m["verdict"]
         self.yes, self.no, self.threshold = int(v["yes_token_id"]), int(v["no_token_id"]), float(v["threshold"])
+        self.views = int(v.get("views", 1))  # bundles before model 0.5.2: the image alone
         p = engine.prompts
         self.prefix_ids = p.encode(p.describe())
         image_at = np.flatnonzero(np.asarray(self.prefix_ids) == p.image_token)
@@ -131,6 +134,24 @@ class Pipeline:
         shared = min(min(common_prefix(prefix.tokens[0], r) for r in rows), min(len(r) for r in rows) - 1)
         logits, batch = extend(e, prefix.truncate(shared).tile(len(rows)), [r[shared:] for r in rows], pad_id=self.pad)
         return [p.decode(t) for t in self._greedy(batch, logits, self.max_answer).tokens]
+
+    def verdict_probability(self, pixels: np.ndarray, prefix: KVCache) -> float:
+        """P(yes) of the verdict question asked straight after the image, averaged over the
+        bundle's verdict views. View 0 reuses the describe prefix's image KV; the turned views
+        run the vision graph and the verdict prompt as one batch."""
+        e, p = self.engine, self.engine.prompts
+        ids = p.encode(p.verdict())
+        logits, _ = self.continue_from(prefix, ids)
+        probs = [probability_of_pair(logits[0], self.yes, self.no)]
+        if self.views > 1:
+            turned = verdict_views(pixels, self.views)[1:]
+            rest = ids[self.image_start:]
+            rows = [rest] * len(turned)
+            embeds = e.embed(np.asarray(rows, np.int64))
+            embeds[:, :e.image_seq_length] = e.image_features(turned)
+            logits, _ = extend(e, self.static_prefix().tile(len(rows)), rows, embeds=embeds, pad_id=self.pad)
+            probs += [probability_of_pair(row, self.yes, self.no) for row in logits]
+        return float(np.mean(probs))
 
     # -- one inspection ----------------------------------------------------------------------
     def inspect(self, image_bgr: np.ndarray, *, num_questions: int | None = None, seed: int = 0) -> Inspection:
@@ -182,8 +203,7 @@ class Pipeline:
         qa = [{"question": q, "answer": a} for q, a in zip(questions, answers)]
         clock.lap("answers")
 
-        logits, _ = self.continue_from(prefix, p.encode(p.verdict()))
-        p_yes = probability_of_pair(logits[0], self.yes, self.no)
+        p_yes = self.verdict_probability(pixels, prefix)
         clock.lap("verdict")
         return Inspection(
             description=description, qa=qa, defect_probability=p_yes,

@@ -31,3 +31,25 @@ class Preprocessor:
 
     def batch(self, images: list[np.ndarray]) -> np.ndarray:
         return np.stack([self(img) for img in images])
+
+
+MAX_VERDICT_VIEWS = 8
+
+
+def verdict_views(pixels: np.ndarray, n: int) -> np.ndarray:
+    """[n, 3, H, W]: the preprocessed image and its turns the verdict is averaged over.
+
+    View k is the image turned by k x 90 degrees, mirrored left-right first from k = 4 on; view 0
+    is the image itself. The tower was pretrained on turned and mirrored parts (stage 0); a part's
+    turns are the same part, and the mean of their verdicts separates good from defective better
+    than one view (model 0.5.1 on 2000 validation parts: verdict AUC 0.978 with one view, 0.988
+    with four turns, 0.987 with all eight views)."""
+    if not 1 <= n <= MAX_VERDICT_VIEWS:
+        raise ValueError(f"verdict views must be 1..{MAX_VERDICT_VIEWS}, not {n}")
+    if pixels.ndim != 3 or pixels.shape[1] != pixels.shape[2]:
+        raise ValueError(f"expected a square [3, S, S] image, got {pixels.shape}")
+    views = []
+    for k in range(n):
+        x = pixels[:, :, ::-1] if k >= 4 else pixels
+        views.append(np.rot90(x, k % 4, axes=(1, 2)))
+    return np.ascontiguousarray(np.stack(views))

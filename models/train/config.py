@@ -14,6 +14,7 @@ class DataConfig:
     val_seed: int = 2000
     val_count: int = 500
     val_recall: float = 0.96  # the threshold keeps this share of the split's defective parts
+    verdict_views: int = 4  # the verdict averaged over the image's four 90-degree turns (app.runtime.preprocess)
     image_size: int = 128
     workers: int = 2
 

@@ -311,8 +311,9 @@ def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path
         },
     }
     (partial / "sqinspect.json").write_text(json.dumps(meta, indent=2))
-    chosen = calibrate(partial, val_dir, recall=cfg.data.val_recall)
+    chosen = calibrate(partial, val_dir, recall=cfg.data.val_recall, views=cfg.data.verdict_views)
     meta["inspection"]["threshold"] = chosen.pop("threshold")
+    meta["inspection"]["verdict_views"] = chosen["views"]
     meta["inspection"]["threshold_from"] = chosen
     (partial / "sqinspect.json").write_text(json.dumps(meta, indent=2))
     out.mkdir(parents=True, exist_ok=True)
