@@ -104,7 +104,7 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
         "- Presence questions are balanced within defective parts: each present defect is asked about and "
         "as many absent ones, so a \"yes\" has to come from the defect asked about, not from the part "
         "looking defective (from model 0.5 on; model 0.4 said yes to 93% of absent defects on defective parts).",
-        "- Stage 0 held-out vision heads: " + ", ".join(f"{k} {_fmt(v)}" for k, v in train["stage0_heldout"].items()) + ".",
+        "- Stage 0 vision heads on the validation split (images not trained on): " + ", ".join(f"{k} {_fmt(v)}" for k, v in train["stage0_heldout"].items()) + ".",
         _threshold_line(meta["inspection"], cfg["data"]),
         "",
         "## Held-out metrics",
