@@ -86,7 +86,7 @@ class Pipeline:
         self.stop = {self.eos}
         v = m["verdict"]
         self.yes, self.no, self.threshold = int(v["yes_token_id"]), int(v["no_token_id"]), float(v["threshold"])
-        self.views = int(v.get("views", 1))  # bundles before model 0.5.2: the image alone
+        self.views = int(v.get("views", 1))  # bundles before model 0.6: the image alone
         p = engine.prompts
         self.prefix_ids = p.encode(p.describe())
         image_at = np.flatnonzero(np.asarray(self.prefix_ids) == p.image_token)
