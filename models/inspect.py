@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from tokenizers import Tokenizer
 
-from app.runtime.preprocess import verdict_views  # numpy only: the runtime's own definition
+from app.runtime.preprocess import check_verdict_views, verdict_views  # numpy only: the runtime's own definition
 from models.conversation import IMAGE_PLACEHOLDER, Prompt, get_template, tokenize_prompt
 from models.modeling_sqllava import SQLlavaForConditionalGeneration
 from models.synth.dataset import read_image  # noqa: F401 (part of this module's API)
@@ -210,8 +210,7 @@ def calibrate(checkpoint: Path, data_dir: Path, recall: float = DEFAULT_RECALL, 
                          f"({sum(defective)} of {len(defective)} are defective)")
     inspector = Inspector(checkpoint)
     if views is not None:
-        verdict_views(np.zeros((3, 1, 1), np.float32), views)  # the range check, before the forward passes
-        inspector.settings["verdict_views"] = views
+        inspector.settings["verdict_views"] = check_verdict_views(views)  # before minutes of forward passes
     labels, scores = verdict_scores(inspector, data_dir, limit)
     threshold = threshold_for_recall(labels, scores, recall)
     reached, false_alarm = rates_at(labels, scores, threshold)

@@ -89,6 +89,7 @@ class Pipeline:
         self.views = int(v.get("views", 1))  # bundles before model 0.6: the image alone
         p = engine.prompts
         self.prefix_ids = p.encode(p.describe())
+        self.verdict_ids = p.encode(p.verdict())
         image_at = np.flatnonzero(np.asarray(self.prefix_ids) == p.image_token)
         if len(image_at) != engine.image_seq_length:
             raise ValueError(f"the describe prompt has {len(image_at)} image tokens, expected {engine.image_seq_length}")
@@ -139,8 +140,7 @@ class Pipeline:
         """P(yes) of the verdict question asked straight after the image, averaged over the
         bundle's verdict views. View 0 reuses the describe prefix's image KV; the turned views
         run the vision graph and the verdict prompt as one batch."""
-        e, p = self.engine, self.engine.prompts
-        ids = p.encode(p.verdict())
+        e, ids = self.engine, self.verdict_ids
         logits, _ = self.continue_from(prefix, ids)
         probs = [probability_of_pair(logits[0], self.yes, self.no)]
         if self.views > 1:
