@@ -35,7 +35,7 @@ RUST = {"type": "rust", "location": "bottom", "severity": "clear", "bbox": [50, 
 
 def test_conversation_structure_and_validity(gts):
     presence = {True: Counter(), False: Counter()}  # defective part? -> answers to presence questions
-    asked, openings = set(), Counter()
+    asked, openings, locations = set(), Counter(), Counter()  # locations: right after their "Yes"?
     for i, gt in enumerate(gts):
         turns = conversation(gt, np.random.default_rng(i))
         assert [t["from"] for t in turns] == ["human", "gpt"] * (len(turns) // 2)
@@ -60,8 +60,9 @@ def test_conversation_structure_and_validity(gts):
             asked.add(parsed.type)
             if parsed.type == "defect_presence":
                 presence[gt["defective"]][yes_no(a["value"])] += 1
-            if parsed.type == "defect_location" and prev is not None and prev.type == "defect_presence":
-                assert prev.defect == parsed.defect
+            if parsed.type == "defect_location":
+                follows_yes = prev is not None and prev.type == "defect_presence" and prev.defect == parsed.defect
+                locations[follows_yes] += 1
             if parsed.type == "count":
                 assert gt["counts"], gt
             prev = parsed
@@ -71,6 +72,9 @@ def test_conversation_structure_and_validity(gts):
     on_defective = presence[True]
     assert 0.42 <= on_defective["yes"] / (on_defective["yes"] + on_defective["no"]) <= 0.58, on_defective
     assert presence[False]["no"] > 0 and presence[False]["yes"] == 0
+    # A location is asked both right after its "Yes" (which names it) and where it must be read
+    # off the image or the description, as the product asks it.
+    assert min(locations.values()) / sum(locations.values()) >= 0.25, locations
     # Every kind of opening occurs: later answers must not always be copyable from a description.
     assert min(openings[k] / len(gts) for k in ("description", "verdict", "question")) >= 0.1, openings
 
