@@ -104,6 +104,10 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
         "- Presence questions are balanced within defective parts: each present defect is asked about and "
         "as many absent ones, so a \"yes\" has to come from the defect asked about, not from the part "
         "looking defective (from model 0.5 on; model 0.4 said yes to 93% of absent defects on defective parts).",
+        "- Half the location questions follow the \"Yes\" that names the location, half stand on their own, "
+        "as the product asks every question after its own description (from model 0.7 on; model 0.6, asked "
+        "them only right after that \"Yes\", named the location in 0.42 of the held-out location questions, "
+        "while its descriptions placed a defect they named right in 159 of 232 cases).",
         "- Stage 0 vision heads on the validation split (images not trained on): " + ", ".join(f"{k} {_fmt(v)}" for k, v in train["stage0_heldout"].items()) + ".",
         _threshold_line(meta["inspection"], cfg["data"]),
         "",
