@@ -223,3 +223,22 @@ def test_synth_imports_without_torch():
                          cwd=str(Path(__file__).resolve().parents[1]))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_a_crack_zig_zags_in_runs_long_enough_to_see():
+    """A crack turns sharply at every kink, each time against the last turn, in runs of several
+    output pixels: the shape that tells it from a scratch's gentle bow (synth-1.2)."""
+    from models.synth.defects import crack_path
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        pts = crack_path(rng, (50.0, 60.0), 40.0)
+        runs = np.diff(pts, axis=0)
+        assert 3 <= len(runs) <= 5
+        assert np.isclose(np.linalg.norm(runs, axis=1).sum(), 40.0)
+        assert np.linalg.norm(runs, axis=1).min() >= 0.7 / 1.3 * 40.0 / len(runs) - 1e-9
+        assert np.allclose(pts.mean(axis=0), (50.0, 60.0))
+        heading = np.arctan2(runs[:, 1], runs[:, 0])
+        turns = (np.diff(heading) + np.pi) % (2 * np.pi) - np.pi
+        assert np.all(np.abs(turns) >= 0.6 - 1e-9) and np.all(np.abs(turns) <= 1.1 + 1e-9)
+        assert np.all(np.sign(turns[1:]) == -np.sign(turns[:-1]))

@@ -9,7 +9,7 @@ generated text, and the synonyms the graders accept in free-text model answers.
 from __future__ import annotations
 
 # Bump whenever a change alters the pixels or the ground truth rendered for a given seed.
-GENERATOR_VERSION = "synth-1.1"
+GENERATOR_VERSION = "synth-1.2"
 
 PART_TYPES = ("washer", "hex_nut", "l_bracket", "gear", "flange", "plate")
 

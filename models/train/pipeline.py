@@ -206,6 +206,7 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
             "part": train_data.part[idx], "material": train_data.material[idx], "count": train_data.count[idx],
             "defect_types": train_data.defect_types[idx], "locations": train_data.locations[idx],
             "defective": train_data.defective[idx], "patch_locations": train_data.patch_locations[idx],
+            "patch_defect_locations": train_data.patch_defect_locations[idx],
         } | {f"stem_labels_{grid}": train_data.stem_labels[grid][idx] for grid in stem_grids}
         if s0.augment:
             batch = random_dihedral(batch, g)

@@ -3,8 +3,8 @@
 Our stand-in for CLIP's pretraining. Trained end to end through the language model from random
 init, a small VLM learns to talk but not to see (../shared/TRAINING-NOTES.md): a few answer
 tokens are too weak a signal for a random vision encoder. Here every patch token is supervised
-with the defect under it and with the cell of the part it lies in (the 3x3 grid defect
-locations are named on); the pooled patch tokens with part, material, count, defect types,
+with the defect under it, with the cell of the part it lies in (the 3x3 grid defect
+locations are named on) and, on a defect, with the cell that defect is named by; the pooled patch tokens with part, material, count, defect types,
 defect locations and the verdict; and the conv stem's finer maps (stride 4 and 8) with the
 defects under them. So the features the LLM later reads carry all of it. CLS is not used:
 LLaVA drops it before the projector.
@@ -33,6 +33,7 @@ class VisionPretrainHeads(nn.Module):
         super().__init__()
         self.patch_defect = nn.Linear(hidden, 1 + len(DEFECT_TYPES))
         self.patch_location = nn.Linear(hidden, 1 + len(LOCATIONS))  # 0: off the part
+        self.patch_defect_location = nn.Linear(hidden, 1 + len(LOCATIONS))  # on defect patches only
         # Deep supervision of the conv stem: a defect map per stem resolution (grid -> channels).
         self.stem_defect = nn.ModuleDict({str(g): nn.Conv2d(c, 1 + len(DEFECT_TYPES), 1)
                                           for g, c in (stem_channels or {}).items()})
@@ -76,6 +77,8 @@ def dihedral(batch: dict, k: int, mirror: bool) -> dict:
     new_cell[moved_from] = torch.arange(len(LOCATIONS))
     lut = torch.cat([torch.zeros(1, dtype=torch.long), new_cell + 1])
     out["patch_locations"] = lut[turn(batch["patch_locations"], grid)]
+    if "patch_defect_locations" in batch:
+        out["patch_defect_locations"] = lut[turn(batch["patch_defect_locations"], grid)]
     for name in [name for name in batch if name.startswith("stem_labels_")]:
         out[name] = turn(batch[name], int(name.rsplit("_", 1)[1]))
     return out
@@ -140,6 +143,7 @@ def stage0_losses(tower, heads: VisionPretrainHeads, batch: dict, layer: int,
         "patch": F.cross_entropy(patch_logits.flatten(0, 1), batch["patch_labels"].flatten(), weight=weight),
         "patch_location": F.cross_entropy(heads.patch_location(patches).flatten(0, 1),
                                           batch["patch_locations"].flatten()),
+        "defect_location": _defect_location_loss(heads, patches, batch),
         "part": F.cross_entropy(heads.part(pooled), batch["part"]),
         "material": F.cross_entropy(heads.material(pooled), batch["material"]),
         "count": F.cross_entropy(heads.count(pooled), batch["count"], ignore_index=-100)
@@ -152,13 +156,22 @@ def stage0_losses(tower, heads: VisionPretrainHeads, batch: dict, layer: int,
     return losses
 
 
+def _defect_location_loss(heads: VisionPretrainHeads, patches: torch.Tensor, batch: dict) -> torch.Tensor:
+    """The named cell of the defect under each defect patch (clean patches are not graded)."""
+    labels = batch.get("patch_defect_locations")
+    logits = heads.patch_defect_location(patches)
+    if labels is None or not (labels > 0).any():
+        return logits.sum() * 0  # keeps the graph whole on a batch of good parts
+    return F.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=0)
+
+
 @torch.no_grad()
 def stage0_metrics(tower, heads: VisionPretrainHeads, data, layer: int, batch_size: int = 128) -> dict[str, float]:
     """Held-out accuracy of the heads: how much the tower sees before any language training."""
     tower.eval()
     device = next(tower.parameters()).device
     part = material = count_ok = count_n = patch_ok = patch_found = defect_patches = false_alarms = clean_patches = 0
-    location_ok = location_n = 0
+    location_ok = location_n = defect_location_ok = defect_location_n = 0
     scores = []
     for start in range(0, len(data), batch_size):
         sl = slice(start, start + batch_size)
@@ -179,6 +192,11 @@ def stage0_metrics(tower, heads: VisionPretrainHeads, data, layer: int, batch_si
         on_part = cells > 0
         location_ok += (heads.patch_location(patches).argmax(-1).cpu()[on_part] == cells[on_part]).sum().item()
         location_n += on_part.sum().item()
+        named = data.patch_defect_locations[sl]
+        defect = named > 0
+        guess = heads.patch_defect_location(patches)[..., 1:].argmax(-1).cpu() + 1
+        defect_location_ok += (guess[defect] == named[defect]).sum().item()
+        defect_location_n += defect.sum().item()
         clean_patches += (labels == 0).sum().item()
         scores.append(torch.sigmoid(heads.defective(pooled).squeeze(-1)).cpu())
     tower.train()
@@ -191,5 +209,6 @@ def stage0_metrics(tower, heads: VisionPretrainHeads, data, layer: int, batch_si
         "defect_patch_found": patch_found / max(defect_patches, 1),  # any type
         "clean_patch_false_alarm": false_alarms / max(clean_patches, 1),
         "patch_location_acc": location_ok / max(location_n, 1),  # cell of the part under each patch
+        "defect_patch_location_acc": defect_location_ok / max(defect_location_n, 1),  # its defect's named cell
         "verdict_auc": roc_auc(data.defective.numpy(), torch.cat(scores).numpy()),
     }
