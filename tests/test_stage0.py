@@ -7,7 +7,7 @@ import torch
 from models.synth.render import location_of, render_part
 from models.synth.vocab import DEFECT_TYPES, LOCATIONS
 from models.train.data import patch_defect_labels, patch_defect_location_labels, patch_location_labels
-from models.train.stage0 import VisionPretrainHeads, _defect_location_loss, dihedral
+from models.train.stage0 import VisionPretrainHeads, defect_location_loss, dihedral
 
 SIZE, GRID = 128, 8
 # Edges off patch centres and off the thirds of the box, so no label sits on a boundary.
@@ -92,12 +92,12 @@ def test_defect_patches_name_their_defects_cell_and_only_they_are_graded():
     heads = VisionPretrainHeads(hidden=8)
     features = torch.randn(1, GRID * GRID, 8)
     labels = torch.from_numpy(named)[None]
-    loss = _defect_location_loss(heads, features, {"patch_defect_locations": labels})
+    loss = defect_location_loss(heads, features, {"patch_defect_locations": labels})
     logits = heads.patch_defect_location(features)[0]
     on = labels[0] > 0
     assert torch.isclose(loss, torch.nn.functional.cross_entropy(logits[on], labels[0][on]))
     # Clean patches' features do not move the loss; a batch of good parts gives 0 but a graph.
     features[0, ~on] += 5
-    assert torch.isclose(_defect_location_loss(heads, features, {"patch_defect_locations": labels}), loss)
-    clean = _defect_location_loss(heads, features, {"patch_defect_locations": torch.zeros_like(labels)})
+    assert torch.isclose(defect_location_loss(heads, features, {"patch_defect_locations": labels}), loss)
+    clean = defect_location_loss(heads, features, {"patch_defect_locations": torch.zeros_like(labels)})
     assert clean.item() == 0 and clean.requires_grad

@@ -3,11 +3,11 @@
 Our stand-in for CLIP's pretraining. Trained end to end through the language model from random
 init, a small VLM learns to talk but not to see (../shared/TRAINING-NOTES.md): a few answer
 tokens are too weak a signal for a random vision encoder. Here every patch token is supervised
-with the defect under it, with the cell of the part it lies in (the 3x3 grid defect
-locations are named on) and, on a defect, with the cell that defect is named by; the pooled patch tokens with part, material, count, defect types,
-defect locations and the verdict; and the conv stem's finer maps (stride 4 and 8) with the
-defects under them. So the features the LLM later reads carry all of it. CLS is not used:
-LLaVA drops it before the projector.
+with the defect under it, with the cell of the part it lies in (the 3x3 grid defect locations
+are named on) and, on a defect, with the cell that defect is named by; the pooled patch tokens
+with part, material, count, defect types, defect locations and the verdict; and the conv stem's
+finer maps (stride 4 and 8) with the defects under them. So the features the LLM later reads
+carry all of it. CLS is not used: LLaVA drops it before the projector.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def stage0_losses(tower, heads: VisionPretrainHeads, batch: dict, layer: int,
         "patch": F.cross_entropy(patch_logits.flatten(0, 1), batch["patch_labels"].flatten(), weight=weight),
         "patch_location": F.cross_entropy(heads.patch_location(patches).flatten(0, 1),
                                           batch["patch_locations"].flatten()),
-        "defect_location": _defect_location_loss(heads, patches, batch),
+        "defect_location": defect_location_loss(heads, patches, batch),
         "part": F.cross_entropy(heads.part(pooled), batch["part"]),
         "material": F.cross_entropy(heads.material(pooled), batch["material"]),
         "count": F.cross_entropy(heads.count(pooled), batch["count"], ignore_index=-100)
@@ -156,7 +156,7 @@ def stage0_losses(tower, heads: VisionPretrainHeads, batch: dict, layer: int,
     return losses
 
 
-def _defect_location_loss(heads: VisionPretrainHeads, patches: torch.Tensor, batch: dict) -> torch.Tensor:
+def defect_location_loss(heads: VisionPretrainHeads, patches: torch.Tensor, batch: dict) -> torch.Tensor:
     """The named cell of the defect under each defect patch (clean patches are not graded)."""
     labels = batch.get("patch_defect_locations")
     logits = heads.patch_defect_location(patches)
