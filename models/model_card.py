@@ -68,7 +68,7 @@ def _stage0_line(s0: dict) -> str:
 
 
 _CRACKS = ("- From synth-1.2 on a crack zig-zags in 3-5 straight runs with sharp turns; before, a random walk of "
-           "2-3 px steps blurred into a bent line at 128 px, and model 0.7 named crack and scratch for each other "
+           "1.5-4.5 px steps blurred into a bent line at 128 px, and model 0.7 named crack and scratch for each other "
            "more than any other pair of defects.")
 
 

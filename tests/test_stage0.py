@@ -32,8 +32,8 @@ def test_turned_labels_are_the_labels_of_the_turned_part(k, mirror):
     mask[80:95, 20:30] = 4  # a patch of rust lower left
     flags = torch.zeros(1, len(LOCATIONS))
     flags[0, LOCATIONS.index(location_of(65, 32, BBOX))] = 1
-    rust_at = location_of(25.5, 88, BBOX)
-    defects = [{"type": "scratch", "location": location_of(65, 32, BBOX)}, {"type": "rust", "location": rust_at}]
+    defects = [{"type": "scratch", "location": location_of(65, 32, BBOX)},
+               {"type": "rust", "location": location_of(25.5, 88, BBOX)}]
     batch = {
         "pixels": torch.from_numpy(mask).float()[None, None].repeat(1, 3, 1, 1),
         "patch_labels": torch.from_numpy(patch_defect_labels(mask, GRID))[None],

@@ -184,10 +184,10 @@ def crack_path(rng: np.random.Generator, p, length: float) -> np.ndarray:
     """A zig-zag through p: 3-5 straight runs, each turning sharply against the last.
 
     Cracks run along grain boundaries, so their path kinks. Up to synth-1.1 a crack was a random
-    walk of 5-8 steps of 2-3 output pixels with turns of up to 0.7 rad: at 128 px that blurred into
-    a bent line, and model 0.7 named crack and scratch for each other (the most frequent type
-    error on 400 validation parts). Runs of 4-8 output pixels with alternating turns of 0.6-1.1 rad
-    keep the kinks visible after the camera's blur."""
+    walk of 5-8 steps (1.5-4.5 output pixels on parts of 60-95 px) with turns of up to 0.7 rad: at
+    128 px that blurred into a bent line, and model 0.7 named crack and scratch for each other (the
+    most frequent type error on 400 validation parts). Runs of 2-10 output pixels (4-6 on a median
+    part) with alternating turns of 0.6-1.1 rad keep the kinks visible after the camera's blur."""
     runs = int(rng.integers(3, 6))
     main = rng.uniform(0, 2 * math.pi)
     side = rng.choice([-1.0, 1.0])

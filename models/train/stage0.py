@@ -77,8 +77,7 @@ def dihedral(batch: dict, k: int, mirror: bool) -> dict:
     new_cell[moved_from] = torch.arange(len(LOCATIONS))
     lut = torch.cat([torch.zeros(1, dtype=torch.long), new_cell + 1])
     out["patch_locations"] = lut[turn(batch["patch_locations"], grid)]
-    if "patch_defect_locations" in batch:
-        out["patch_defect_locations"] = lut[turn(batch["patch_defect_locations"], grid)]
+    out["patch_defect_locations"] = lut[turn(batch["patch_defect_locations"], grid)]
     for name in [name for name in batch if name.startswith("stem_labels_")]:
         out[name] = turn(batch[name], int(name.rsplit("_", 1)[1]))
     return out
@@ -158,9 +157,9 @@ def stage0_losses(tower, heads: VisionPretrainHeads, batch: dict, layer: int,
 
 def defect_location_loss(heads: VisionPretrainHeads, patches: torch.Tensor, batch: dict) -> torch.Tensor:
     """The named cell of the defect under each defect patch (clean patches are not graded)."""
-    labels = batch.get("patch_defect_locations")
+    labels = batch["patch_defect_locations"]
     logits = heads.patch_defect_location(patches)
-    if labels is None or not (labels > 0).any():
+    if not (labels > 0).any():
         return logits.sum() * 0  # keeps the graph whole on a batch of good parts
     return F.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=0)
 
