@@ -168,7 +168,13 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
             )
     lines += ["", "Reproduce: `sqinspect train OUT --config models/configs/default.toml`, then",
               "`sqinspect eval OUT --data HELDOUT --json report.json`."]
-    if ablation:
+    if (Path(checkpoint) / "stage0" / "done.json").is_file():
+        lines += [f"This folder keeps the stage-0 vision tower the model grew from (`stage0/`: tower and heads as "
+                  f"stage 0 left them, their metrics, the data they saw). Ablation models start from it: "
+                  f"`sqinspect train A --config models/configs/ablation_a.toml --stage0-from {checkpoint}` "
+                  f"(likewise `ablation_b.toml`; the training images are rendered again from the same seeds), "
+                  f"each evaluated on the same held-out set."]
+    elif ablation:
         lines += ["Ablation models: `sqinspect train A --config models/configs/ablation_a.toml --work A.work "
                   "--stage0-from OUT.work` (likewise `ablation_b.toml`), each evaluated on the same held-out set."]
     lines.append("")

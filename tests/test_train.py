@@ -208,6 +208,44 @@ def test_stage0_from_shares_the_tower_and_guards_its_data(trained, tmp_path, cap
     assert (work / "data" / "train" / "groundtruth.jsonl").read_bytes() == before
 
 
+def test_checkpoint_keeps_its_stage0_tower(trained):
+    out, work = trained
+    for name in ("weights.safetensors", "done.json", "metrics.json"):
+        assert (out / "stage0" / name).read_bytes() == (work / "stage0" / name).read_bytes(), name
+    spec = json.loads((out / "stage0" / "data.json").read_text())
+    cfg = TrainConfig.load(TINY)
+    assert spec["train_seed"] == cfg.data.train_seed and spec["train_count"] == cfg.data.train_count
+    assert spec["generator_version"] == json.loads((out / "sqinspect.json").read_text())["training"]["generator_version"]
+
+
+def test_stage0_from_a_checkpoint_renders_the_same_data_and_guards_the_tower(trained, tmp_path, capsys):
+    out, work = trained
+    again = tmp_path / "again.work"
+    assert main(["train", str(tmp_path / "again"), "--config", TINY, "--work", str(again),
+                 "--stage0-from", str(out)]) == 0
+    assert (again / "stage0" / "weights.safetensors").read_bytes() == (work / "stage0" / "weights.safetensors").read_bytes()
+    assert not (again / "data").is_symlink()  # rendered again from the seeds, not shared
+    assert (again / "data" / "train" / "groundtruth.jsonl").read_bytes() == \
+        (work / "data" / "train" / "groundtruth.jsonl").read_bytes()
+    assert (tmp_path / "again" / "sqinspect.json").is_file()
+
+    tiny = open(TINY).read()
+    cases = [
+        (tiny.replace("train_seed = 11", "train_seed = 13"), "its stage 0 saw other training data: train_seed 11 (config: 13)"),
+        (tiny.replace("vision_layers = 2", "vision_layers = 3"), "its vision tower does not fit this config's model"),
+        (tiny.replace("vision_hidden = 32", "vision_hidden = 64"), "its vision tower does not fit this config's model"),
+    ]
+    for i, (text, message) in enumerate(cases):
+        config = tmp_path / f"other{i}.toml"
+        config.write_text(text)
+        assert text != tiny
+        assert main(["train", str(tmp_path / f"m{i}"), "--config", str(config), "--work", str(tmp_path / f"w{i}"),
+                     "--stage0-from", str(out)]) != 0
+        errors = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
+        assert len(errors) == 1 and message in errors[0], errors
+        assert not (tmp_path / f"m{i}").exists()
+
+
 def test_rerun_resumes_and_skips_finished_stages(trained, tmp_path):
     out, work = trained
     before = (work / "stage2" / "done.json").read_text()

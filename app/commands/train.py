@@ -13,7 +13,8 @@ def register(subparsers) -> None:
     p.add_argument("out", type=Path, help="output checkpoint folder")
     p.add_argument("--config", type=Path, help="training config TOML (default: models/configs/default.toml)")
     p.add_argument("--work", type=Path, help="work folder for data, stage checkpoints and loss curves (default: OUT.work)")
-    p.add_argument("--stage0-from", type=Path, help="reuse the finished stage 0, tokenizer and data of another work folder (ablations)")
+    p.add_argument("--stage0-from", type=Path, help="start from a finished stage 0 and its tokenizer (ablations): another work folder (its data is shared) "
+                        "or a checkpoint folder that keeps its stage0/ (the data is rendered again from the same seeds)")
     p.add_argument("--from", dest="init_from", type=Path, metavar="CHECKPOINT",
                    help="fine-tune a checkpoint folder (ours, or converted from a release with `sqinspect convert`): "
                         "stage 2 only, its vision tower and projector are trained already")

@@ -29,6 +29,7 @@ from models.tokenizer import special_token_ids, train_bpe_tokenizer
 from models.train import distributed
 from models.train.config import TrainConfig
 from models.train.data import SynthImages, read_groundtruth
+from models.train import stage0_release
 from models.train.loop import run_stage
 from models.train.preprocess import preprocessing_spec
 from models.train.stage0 import VisionPretrainHeads, random_dihedral, stage0_losses, stage0_metrics, StemTaps
@@ -141,18 +142,30 @@ class TextBatches:
         return batch
 
 
-def share_stage0(source_work: Path, work_dir: Path) -> None:
-    """Start from another run's finished stage 0 (and its tokenizer and data): the ablations
-    must differ only in what they ablate, not in the vision tower."""
-    source_work = Path(source_work)
-    if not (source_work / "stage0" / "done.json").exists():
-        raise ValueError(f"{source_work}: has no finished stage 0 to share")
+def share_stage0(source: Path, work_dir: Path, cfg: TrainConfig) -> None:
+    """Start from a finished stage 0 (and its tokenizer): another run's work folder (its data is
+    shared too) or a checkpoint that keeps its stage0/ (the data is rendered again from the same
+    seeds). The ablations must differ only in what they ablate, not in the vision tower."""
+    source = Path(source)
+    if not (source / "stage0" / "done.json").exists():
+        raise ValueError(f"--stage0-from {source}: has no finished stage 0 to share "
+                         "(a work folder, or a checkpoint folder with stage0/)")
+    released = not (source / "data").exists()
+    if released:
+        if not (source / "stage0" / stage0_release.DATA_SPEC).is_file():
+            raise ValueError(f"--stage0-from {source}: its stage0/ does not say what data it saw ({stage0_release.DATA_SPEC})")
+        stage0_release.check_data(source, cfg)
+    else:
+        shared = len(read_groundtruth(source / "data" / "train"))
+        if shared != cfg.data.train_count:  # ensure_dataset would render over the other run's data
+            raise ValueError(f"--stage0-from {source}: its data set has {shared} training images, "
+                             f"the config asks for {cfg.data.train_count}")
     work_dir.mkdir(parents=True, exist_ok=True)
     if not (work_dir / "stage0").exists():
-        shutil.copytree(source_work / "stage0", work_dir / "stage0")
-        shutil.copy2(source_work / "tokenizer.json", work_dir / "tokenizer.json")
-    if not (work_dir / "data").exists():
-        (work_dir / "data").symlink_to((source_work / "data").resolve(), target_is_directory=True)
+        shutil.copytree(source / "stage0", work_dir / "stage0")
+        shutil.copy2(source / "tokenizer.json", work_dir / "tokenizer.json")
+    if not released and not (work_dir / "data").exists():
+        (work_dir / "data").symlink_to((source / "data").resolve(), target_is_directory=True)
 
 
 def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None = None,
@@ -168,11 +181,7 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     d = cfg.data
     with distributed.main_first():  # under torchrun: rank 0 renders and writes, the others read
         if stage0_from is not None:
-            share_stage0(stage0_from, work_dir)
-            shared = len(read_groundtruth(work_dir / "data" / "train"))
-            if shared != d.train_count:  # ensure_dataset would render over the other run's data
-                raise ValueError(f"--stage0-from {stage0_from}: its data set has {shared} training images, "
-                                 f"the config asks for {d.train_count}")
+            share_stage0(stage0_from, work_dir, cfg)
         work_dir.mkdir(parents=True, exist_ok=True)
         (work_dir / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2))
         train_dir = ensure_dataset(work_dir / "data" / "train", d.train_count, d.train_seed, d.image_size, d.workers)
@@ -197,6 +206,8 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     taps = StemTaps(tower, cfg.data.image_size, stem_grids)
     heads = VisionPretrainHeads(config.vision_config.hidden_size, taps.channels).to(device)
     stage0_module = torch.nn.ModuleDict({"tower": tower, "heads": heads})
+    if stage0_from is not None:
+        stage0_release.check_tower(work_dir / "stage0" / "weights.safetensors", tower, stage0_from)
 
     def stage0_step(step: int):
         g = torch.Generator().manual_seed(cfg.seed + step)
@@ -237,7 +248,7 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     stage_seconds = {s: json.loads((work_dir / s / "done.json").read_text())["seconds"] for s in ("stage0", "stage1", "stage2")}
     return save_checkpoint(model, tokenizer, cfg, out, val_dir, stage_seconds, template=cfg.model.template,
                            preprocessing=preprocessing_spec(cfg.data.image_size),
-                           training={"stage0_heldout": vision_metrics})
+                           training={"stage0_heldout": vision_metrics}, stage0_dir=work_dir / "stage0")
 
 
 def train_stage2(model, cfg: TrainConfig, tokenizer: Tokenizer, train_data: SynthImages, template: str,
@@ -287,7 +298,8 @@ def finetune(cfg: TrainConfig, source: Path, work_dir: Path, out: Path, train_di
 
 
 def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path, stage_seconds: dict[str, float], *,
-                    template: str, preprocessing: dict, training: dict, inspection: dict | None = None) -> Path:
+                    template: str, preprocessing: dict, training: dict, inspection: dict | None = None,
+                    stage0_dir: Path | None = None) -> Path:
     from models.inspect import calibrate, inspection_defaults
 
     out = Path(out)
@@ -301,6 +313,8 @@ def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path
     partial.mkdir(parents=True)
     model.save_pretrained(partial)
     tokenizer.save(str(partial / "tokenizer.json"))
+    if stage0_dir is not None:
+        stage0_release.write_stage0(stage0_dir, partial, cfg)
     meta = {
         "template": template,
         "preprocessing": preprocessing,
