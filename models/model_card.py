@@ -26,12 +26,15 @@ def _get(report: dict, dotted: str):
     return value
 
 
-def _data_origin(folder: str) -> str:
-    """How the evaluation set was made, from the info.json that `sqinspect synth` writes."""
-    info_path = Path(folder) / "info.json"
-    if not info_path.is_file():
-        return f"from `{folder}`"
-    info = json.loads(info_path.read_text())
+def _data_origin(data: dict) -> str:
+    """How the evaluation set was made: recorded in the report, else the folder's info.json
+    (`sqinspect synth` writes it)."""
+    info = data
+    if "seed" not in info:
+        info_path = Path(data["dir"]) / "info.json"
+        if not info_path.is_file():
+            return f"from `{data['dir']}`"
+        info = json.loads(info_path.read_text())
     return f"`sqinspect synth OUT --count {info['count']} --seed {info['seed']}` ({info['generator_version']})"
 
 
@@ -96,7 +99,7 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
         f"- Generator `{train['generator_version']}` (`sqinspect synth`), {cfg['data']['image_size']} px.",
         f"- Training: {cfg['data']['train_count']} images, seed {cfg['data']['train_seed']}; validation (threshold): "
         f"{cfg['data']['val_count']} images, seed {cfg['data']['val_seed']}.",
-        f"- Held-out test: {heldout['n_images']} images, {_data_origin(heldout['data']['dir'])} (a seed never used in training).",
+        f"- Held-out test: {heldout['n_images']} images, {_data_origin(heldout['data'])} (a seed never used in training).",
         "",
         "## Training",
         f"- Stage 0 (vision tower on ground truth): {cfg['stage0']['steps']} steps x {cfg['stage0']['batch_size']}; "

@@ -58,3 +58,12 @@ def test_card_states_how_the_threshold_was_chosen():
     # The committed eval used the threshold and the verdict views the model records.
     assert heldout["threshold"] == meta["inspection"]["threshold"]
     assert heldout.get("verdict_views", 1) == meta["inspection"].get("verdict_views", 1) == chosen.get("views", 1)
+
+
+def test_card_names_the_heldout_set_from_the_report_once_its_folder_is_gone(tmp_path):
+    heldout = json.loads((MODEL / "eval-heldout.json").read_text())
+    heldout["data"] = {"dir": str(tmp_path / "gone"), "generator_version": "synth-9.9", "seed": 4242, "count": 2000}
+    card = render_card(MODEL, heldout, {}, "")
+    assert "- Held-out test: 2000 images, `sqinspect synth OUT --count 2000 --seed 4242` (synth-9.9)" in card
+    heldout["data"] = {"dir": str(tmp_path / "gone")}  # a report from before the origin was recorded
+    assert f"from `{tmp_path / 'gone'}`" in render_card(MODEL, heldout, {}, "")

@@ -296,6 +296,10 @@ def test_eval_report_has_every_metric(trained, tmp_path):
     assert set(report["self_questions"]) >= {"valid_rate", "distinct_per_image"}
     assert 0 <= report["answer_accuracy"]["overall"] <= 1
     assert set(report["recall_at_false_alarm"]) == {"1%", "5%"}
+    # The report says how its data was made, so the card can name it once the folder is gone.
+    cfg = TrainConfig.load(TINY)
+    assert report["data"]["seed"] == cfg.data.val_seed and report["data"]["count"] == cfg.data.val_count
+    assert report["data"]["generator_version"].startswith("synth-")
     gts = read_groundtruth(work / "data" / "val")[:2]
     assert sum(v["n"] for v in report["recall_by_defect"].values()) == sum(len(g["defects"]) for g in gts)
     assert sum(v["n"] for v in report["false_alarm_by_part"].values()) == sum(not g["defective"] for g in gts)
