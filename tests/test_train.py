@@ -210,8 +210,10 @@ def test_stage0_from_shares_the_tower_and_guards_its_data(trained, tmp_path, cap
 
 def test_checkpoint_keeps_its_stage0_tower(trained):
     out, work = trained
-    for name in ("weights.safetensors", "done.json", "metrics.json"):
+    for name in ("weights.safetensors", "metrics.json"):
         assert (out / "stage0" / name).read_bytes() == (work / "stage0" / name).read_bytes(), name
+    done = json.loads((work / "stage0" / "done.json").read_text())
+    assert json.loads((out / "stage0" / "done.json").read_text()) == {"steps": done["steps"], "processes": done["processes"]}
     spec = json.loads((out / "stage0" / "data.json").read_text())
     cfg = TrainConfig.load(TINY)
     assert spec["train_seed"] == cfg.data.train_seed and spec["train_count"] == cfg.data.train_count
@@ -227,7 +229,9 @@ def test_stage0_from_a_checkpoint_renders_the_same_data_and_guards_the_tower(tra
     assert not (again / "data").is_symlink()  # rendered again from the seeds, not shared
     assert (again / "data" / "train" / "groundtruth.jsonl").read_bytes() == \
         (work / "data" / "train" / "groundtruth.jsonl").read_bytes()
-    assert (tmp_path / "again" / "sqinspect.json").is_file()
+    training = json.loads((tmp_path / "again" / "sqinspect.json").read_text())["training"]
+    assert training["stage0_from"] == str(out)
+    assert set(training["stage_seconds"]) == {"stage1", "stage2"}  # stage 0 was not run here
 
     tiny = open(TINY).read()
     cases = [

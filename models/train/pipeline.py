@@ -245,10 +245,13 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     model = train_stage2(model, cfg, tokenizer, train_data, cfg.model.template, device, loop)
 
     # Stage times come from their own records, so a resumed run still reports the full training time.
-    stage_seconds = {s: json.loads((work_dir / s / "done.json").read_text())["seconds"] for s in ("stage0", "stage1", "stage2")}
+    # A stage 0 taken from a checkpoint's stage0/ carries no time: this run did not spend it.
+    done = {s: json.loads((work_dir / s / "done.json").read_text()) for s in ("stage0", "stage1", "stage2")}
+    stage_seconds = {s: d["seconds"] for s, d in done.items() if "seconds" in d}
+    training = {"stage0_heldout": vision_metrics} | ({"stage0_from": str(stage0_from)} if stage0_from else {})
     return save_checkpoint(model, tokenizer, cfg, out, val_dir, stage_seconds, template=cfg.model.template,
                            preprocessing=preprocessing_spec(cfg.data.image_size),
-                           training={"stage0_heldout": vision_metrics}, stage0_dir=work_dir / "stage0")
+                           training=training, stage0_dir=work_dir / "stage0")
 
 
 def train_stage2(model, cfg: TrainConfig, tokenizer: Tokenizer, train_data: SynthImages, template: str,

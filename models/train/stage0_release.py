@@ -6,7 +6,7 @@ later recipe start from the very tower the checkpoint grew from (`sqinspect trai
 CHECKPOINT`) without spending stage 0's hour again, as LLaVA releases its stage-1 projector.
 
 CHECKPOINT/stage0/ holds what a work folder's stage0/ does (weights.safetensors with the tower
-and heads, done.json, metrics.json) and data.json: the training data stage 0 saw, so that a run
+and heads, metrics.json, done.json with the steps) and data.json: the training data stage 0 saw, so that a run
 starting from it renders the same images.
 """
 
@@ -21,7 +21,8 @@ from safetensors import safe_open
 from models.synth.vocab import GENERATOR_VERSION
 from models.train.config import TrainConfig
 
-FILES = ("weights.safetensors", "done.json", "metrics.json")
+FILES = ("weights.safetensors", "metrics.json")
+DONE = "done.json"
 DATA_SPEC = "data.json"
 
 
@@ -38,6 +39,10 @@ def write_stage0(stage0_dir: Path, checkpoint: Path, cfg: TrainConfig) -> Path:
     for name in FILES:
         if (stage0_dir / name).is_file():
             shutil.copy2(stage0_dir / name, dest / name)
+    # The steps, not the seconds: the checkpoint's sqinspect.json holds the stage times, and a
+    # stage 0 resumed or rerun would time only its own part.
+    done = json.loads((stage0_dir / DONE).read_text())
+    (dest / DONE).write_text(json.dumps({k: v for k, v in done.items() if k != "seconds"}))
     (dest / DATA_SPEC).write_text(json.dumps(data_spec(cfg), indent=2))
     return dest
 
