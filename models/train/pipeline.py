@@ -26,10 +26,9 @@ from models.synth.dataset import write_dataset
 from models.synth.text import caption, conversation
 from models.synth.vocab import GENERATOR_VERSION
 from models.tokenizer import special_token_ids, train_bpe_tokenizer
-from models.train import distributed
+from models.train import distributed, stage0_release
 from models.train.config import TrainConfig
 from models.train.data import SynthImages, read_groundtruth
-from models.train import stage0_release
 from models.train.loop import run_stage
 from models.train.preprocess import preprocessing_spec
 from models.train.stage0 import VisionPretrainHeads, random_dihedral, stage0_losses, stage0_metrics, StemTaps
