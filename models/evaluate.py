@@ -29,7 +29,7 @@ from models.synth.questions import (
 )
 from models.synth.lexicon import normalise
 from models.synth.text import conversation
-from models.synth.dataset import INFO_FILE, read_groundtruth, read_image
+from models.synth.dataset import read_groundtruth, read_image, read_origin
 
 log = logging.getLogger(__name__)
 
@@ -149,19 +149,10 @@ def evaluate(model_dir: Path, data_dir: Path, *, num_questions: int = 4, limit: 
             "k": num_questions,
         },
         "description_accuracy": _mean(claims_true),
-        "data": {"dir": str(data_dir), **_origin(data_dir)},
+        # How the set was made, so the report still says so once the folder is gone.
+        "data": {"dir": str(data_dir), **read_origin(data_dir)},
         "model": {"path": str(model_dir), "kind": model.kind},
     }
-
-
-def _origin(data_dir: Path) -> dict:
-    """How the graded set was made (`sqinspect synth`'s info.json), so that the report still
-    says so once the folder is gone."""
-    info_path = Path(data_dir) / INFO_FILE
-    if not info_path.is_file():
-        return {}
-    info = json.loads(info_path.read_text())
-    return {k: info[k] for k in ("generator_version", "seed", "count") if k in info}
 
 
 def _mean(values: list) -> float:

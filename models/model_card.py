@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from models.synth.dataset import read_origin
+
 TARGETS = {
     "verdict_auc": ">= 0.98",
     "recall_at_threshold": ">= 0.95",
@@ -27,14 +29,10 @@ def _get(report: dict, dotted: str):
 
 
 def _data_origin(data: dict) -> str:
-    """How the evaluation set was made: recorded in the report, else the folder's info.json
-    (`sqinspect synth` writes it)."""
-    info = data
-    if "seed" not in info:
-        info_path = Path(data["dir"]) / "info.json"
-        if not info_path.is_file():
-            return f"from `{data['dir']}`"
-        info = json.loads(info_path.read_text())
+    """How the evaluation set was made: recorded in the report, else the folder's info.json."""
+    info = data if "seed" in data else read_origin(data["dir"])
+    if not info:
+        return f"from `{data['dir']}`"
     return f"`sqinspect synth OUT --count {info['count']} --seed {info['seed']}` ({info['generator_version']})"
 
 

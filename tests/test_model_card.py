@@ -67,3 +67,14 @@ def test_card_names_the_heldout_set_from_the_report_once_its_folder_is_gone(tmp_
     assert "- Held-out test: 2000 images, `sqinspect synth OUT --count 2000 --seed 4242` (synth-9.9)" in card
     heldout["data"] = {"dir": str(tmp_path / "gone")}  # a report from before the origin was recorded
     assert f"from `{tmp_path / 'gone'}`" in render_card(MODEL, heldout, {}, "")
+
+
+def test_card_of_a_model_that_keeps_its_stage0_tells_how_to_start_the_ablation_from_it(tmp_path):
+    heldout = json.loads((MODEL / "eval-heldout.json").read_text())
+    model = tmp_path / "model"
+    (model / "stage0").mkdir(parents=True)
+    (model / "sqinspect.json").write_bytes((MODEL / "sqinspect.json").read_bytes())
+    assert "--stage0-from OUT.work" in render_card(model, heldout, {"(a)": heldout}, "")
+    (model / "stage0" / "done.json").write_text('{"steps": 12000}')
+    card = render_card(model, heldout, {"(a)": heldout}, "")
+    assert f"--stage0-from {model}`" in card and "--stage0-from OUT.work" not in card

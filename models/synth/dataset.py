@@ -37,6 +37,16 @@ def read_groundtruth(folder: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def read_origin(folder: Path) -> dict:
+    """How a data set was made (generator version, seed, count, from its info.json); {} for a
+    folder `sqinspect synth` did not write."""
+    path = Path(folder) / INFO_FILE
+    if not path.is_file():
+        return {}
+    info = json.loads(path.read_text(encoding="utf-8"))
+    return {k: info[k] for k in ("generator_version", "seed", "count") if k in info}
+
+
 def read_image(path: Path) -> np.ndarray:
     """A data set's image as BGR uint8, as training and evaluation read it."""
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
