@@ -7,10 +7,13 @@ from pathlib import Path
 import pytest
 import torch
 from safetensors.torch import load_file
+from tokenizers import Tokenizer
 
 from app.cli import main
 from models.train.config import TrainConfig
+from models.train.data import SynthImages
 from models.train.loop import run_stage
+from models.train.pipeline import TextBatches, model_config
 
 TINY = "models/configs/tiny.toml"
 
@@ -248,6 +251,36 @@ def test_stage0_from_a_checkpoint_renders_the_same_data_and_guards_the_tower(tra
         errors = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
         assert len(errors) == 1 and message in errors[0], errors
         assert not (tmp_path / f"m{i}").exists()
+
+
+def test_length_grouped_batches_are_length_bands_of_the_same_draw(trained):
+    out, work = trained
+    cfg = TrainConfig.load(TINY)
+    tokenizer = Tokenizer.from_file(str(work / "tokenizer.json"))
+    config = model_config(cfg, tokenizer)
+    data = SynthImages(work / "data" / "train", cfg.data.image_size, grid=None)
+
+    def batches(batch_size, group, steps):
+        draw = TextBatches(data, tokenizer, config, "inspect_sq", batch_size, seed=5, sq_r=0.5, length_group=group)
+        return [draw(k) for k in steps]
+
+    def pairs(batch_list):  # (image, unpadded conversation) of every row
+        return sorted((b["pixel_values"][r].numpy().tobytes(), tuple(b["input_ids"][r][b["attention_mask"][r] == 1].tolist()))
+                      for b in batch_list for r in range(len(b["input_ids"])))
+
+    block = batches(4, 4, range(4, 8))  # the second block of four steps
+    assert [len(b["input_ids"]) for b in block] == [4] * 4
+    # Every image keeps its own conversation: the block holds exactly what one draw of 16 holds.
+    assert pairs(block) == pairs(batches(16, 1, [1]))
+    # Each batch is a band of lengths: no batch's conversations overlap another's in length.
+    bands = sorted((b["attention_mask"].sum(1).tolist() for b in block), key=max)
+    assert all(max(lower) <= min(upper) for lower, upper in zip(bands, bands[1:]))
+    assert max(bands[-1]) > min(bands[0])  # the conversations do differ in length
+    # Step k's batch does not depend on what was drawn before it (a resumed stage gets the same).
+    alone = batches(4, 4, [6])[0]
+    assert all(torch.equal(alone[key], block[2][key]) for key in block[2])
+    with pytest.raises(ValueError, match="length_group must be at least 1"):
+        batches(4, 0, [0])
 
 
 def test_rerun_resumes_and_skips_finished_stages(trained, tmp_path):

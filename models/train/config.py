@@ -54,6 +54,9 @@ class StageConfig:
     answers_only: bool = False
     vit_lora_r: int = 8
     vit_lora_alpha: int = 16
+    # Stages 1-2: this many steps draw their batches together and split them by length, so a batch
+    # pads little (HF's group_by_length); 1: every batch drawn on its own.
+    length_group: int = 1
 
 
 @dataclass
