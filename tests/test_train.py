@@ -2,6 +2,7 @@
 
 import csv
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -292,12 +293,14 @@ def test_rerun_resumes_and_skips_finished_stages(trained, tmp_path):
 
 def test_interrupted_stage_resumes_from_its_checkpoint(tmp_path):
     module = torch.nn.Linear(3, 1)
-    calls = []
+    calls, first_run = [], [True]
 
     def loss_fn(step):
         calls.append(step)
         if step == 3 and len(calls) == 4:
             raise KeyboardInterrupt  # a kill after the step-2 checkpoint
+        if first_run[0]:
+            time.sleep(1.0)  # the first run's steps take time; the resumed run's do not
         return {"loss": module(torch.ones(1, 3)).pow(2).sum()}
 
     kwargs = dict(steps=5, out_dir=tmp_path, checkpoint_every=2, log_every=1)
@@ -305,9 +308,11 @@ def test_interrupted_stage_resumes_from_its_checkpoint(tmp_path):
         run_stage("s", module, [{"params": list(module.parameters()), "lr": 0.1}], loss_fn, **kwargs)
     assert json.loads((tmp_path / "s" / "state.json").read_text())["step"] == 2
     calls.clear()
+    first_run[0] = False
     run_stage("s", module, [{"params": list(module.parameters()), "lr": 0.1}], loss_fn, **kwargs)
     assert calls == [2, 3, 4]
-    assert (tmp_path / "s" / "done.json").exists()
+    # The stage's time includes the first run's, up to its checkpoint.
+    assert json.loads((tmp_path / "s" / "done.json").read_text())["seconds"] >= 2.0
 
 
 def test_config_rejects_unknown_keys(tmp_path):

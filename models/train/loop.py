@@ -58,10 +58,13 @@ def run_stage(
 
     optimizer = torch.optim.AdamW(param_groups, weight_decay=weight_decay)
     base_lrs = [g["lr"] for g in optimizer.param_groups]
-    start = 0
+    start, spent = 0, 0.0
     state_file = stage_dir / "state.json"
     if state_file.exists():
-        start = json.loads(state_file.read_text())["step"]
+        state = json.loads(state_file.read_text())
+        # The time spent up to the checkpoint counts: done.json then gives the stage's whole time
+        # (steps redone after a kill are counted twice, as they were run twice).
+        start, spent = state["step"], state.get("seconds", 0.0)
         module.load_state_dict(load_file(str(stage_dir / "weights.safetensors")), strict=False)
         optimizer.load_state_dict(torch.load(stage_dir / "optimizer.pt", weights_only=True))
         log.info("%s: resuming at step %d", name, start)
@@ -74,7 +77,7 @@ def run_stage(
     # step * world + rank; one process: just step).
     with open(log_path, "w" if new_log else "a", newline="") if main else contextlib.nullcontext() as log_file:
         writer = None
-        t0 = time.time()
+        t0 = time.time() - spent
         bar = tqdm(range(start, steps), desc=name, initial=start, total=steps, unit="step", disable=not main)
         for step in bar:
             scale = cosine_lr(step, steps)
@@ -99,10 +102,10 @@ def run_stage(
                 log_file.flush()
                 bar.set_postfix(loss=f"{float(losses['loss'].detach()):.3f}")
             if (step + 1) % checkpoint_every == 0 and step + 1 < steps:
-                _save(stage_dir, trainable, optimizer, step + 1)
+                _save(stage_dir, trainable, optimizer, step + 1, time.time() - t0)
     distributed.check_in_sync(params)
     if main:
-        _save(stage_dir, trainable, optimizer, steps)
+        _save(stage_dir, trainable, optimizer, steps, time.time() - t0)
         done_marker.write_text(json.dumps({"steps": steps, "seconds": round(time.time() - t0, 1),
                                            "processes": world}))
         plot_losses(log_path, stage_dir / "loss.png", title=name)
@@ -110,14 +113,14 @@ def run_stage(
     return stage_dir
 
 
-def _save(stage_dir: Path, trainable: dict, optimizer, step: int) -> None:
+def _save(stage_dir: Path, trainable: dict, optimizer, step: int, seconds: float) -> None:
     # Write then rename, so a kill mid-save leaves the previous checkpoint intact.
     tmp = stage_dir / "weights.safetensors.tmp"
     save_file({n: p.detach().contiguous() for n, p in trainable.items()}, str(tmp))
     tmp.replace(stage_dir / "weights.safetensors")
     torch.save(optimizer.state_dict(), stage_dir / "optimizer.pt.tmp")
     (stage_dir / "optimizer.pt.tmp").replace(stage_dir / "optimizer.pt")
-    (stage_dir / "state.json").write_text(json.dumps({"step": step}))
+    (stage_dir / "state.json").write_text(json.dumps({"step": step, "seconds": round(seconds, 1)}))
 
 
 def plot_losses(csv_path: Path, png_path: Path, title: str) -> None:
