@@ -13,6 +13,7 @@ from tokenizers import Tokenizer
 from app.cli import main
 from models.train.config import TrainConfig
 from models.train.data import SynthImages
+from models.train.estimate import estimate
 from models.train.loop import run_stage
 from models.train.pipeline import TextBatches, model_config
 
@@ -282,6 +283,43 @@ def test_length_grouped_batches_are_length_bands_of_the_same_draw(trained):
     assert all(torch.equal(alone[key], block[2][key]) for key in block[2])
     with pytest.raises(ValueError, match="length_group must be at least 1"):
         batches(4, 0, [0])
+
+
+def test_estimate_times_each_stage_of_the_config(monkeypatch):
+    cfg = TrainConfig.load(TINY)
+    result = estimate(cfg, steps=2, warmup=1, sample=24)
+    rows = result["rows"]
+    for name, stage in (("stage0", cfg.stage0), ("stage1", cfg.stage1), ("stage2", cfg.stage2)):
+        assert rows[name]["steps"] == stage.steps and rows[name]["s_per_step"] > 0
+        assert rows[name]["seconds"] == pytest.approx(rows[name]["s_per_step"] * stage.steps)
+    assert rows["data"]["images"] == cfg.data.train_count + cfg.data.val_count
+    assert result["total_seconds"] == pytest.approx(sum(r["seconds"] for r in rows.values()))
+    # A slower step shows as a longer stage: the steps are really timed, not looked up.
+    real = TextBatches.__call__
+    monkeypatch.setattr(TextBatches, "__call__", lambda self, step: (time.sleep(0.5), real(self, step))[1])
+    slow = estimate(cfg, steps=2, warmup=1, sample=24)["rows"]
+    assert slow["stage1"]["s_per_step"] >= 0.5 and slow["stage2"]["s_per_step"] >= 0.5
+
+
+def test_estimate_on_the_command_line_writes_nothing(trained, tmp_path, capsys, monkeypatch):
+    out, work = trained
+    config = Path(TINY).resolve()
+    monkeypatch.chdir(tmp_path)
+    assert main(["train", "--estimate", "--config", str(config), "--estimate-steps", "1", "--stage0-from", str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    rows = {line.split()[0]: line.split() for line in printed[2:]}
+    assert rows["stage0"][2] == "-"  # taken from --stage0-from, not timed
+    assert float(rows["stage2"][2]) > 0 and rows["total"]
+    assert list(tmp_path.iterdir()) == []
+    for argv, message in (
+        (["--from", str(out)], "does not take --from"),
+        (["--stage0-from", str(tmp_path)], "has no finished stage 0"),
+        (["--estimate-steps", "0"], "at least 1 timed step"),
+    ):
+        assert main(["train", "--estimate", "--config", str(config), *argv]) != 0
+        assert message in capsys.readouterr().err
+    assert main(["train", "--config", str(config)]) != 0
+    assert "give the output checkpoint folder" in capsys.readouterr().err
 
 
 def test_rerun_resumes_and_skips_finished_stages(trained, tmp_path):

@@ -10,7 +10,7 @@ from app.errors import SQInspectError
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("train", help="train a model on synthetic parts (stage 0 vision, 1 captions, 2 self-questioning)")
-    p.add_argument("out", type=Path, help="output checkpoint folder")
+    p.add_argument("out", type=Path, nargs="?", help="output checkpoint folder (not with --estimate)")
     p.add_argument("--config", type=Path, help="training config TOML (default: models/configs/default.toml)")
     p.add_argument("--work", type=Path, help="work folder for data, stage checkpoints and loss curves (default: OUT.work)")
     p.add_argument("--stage0-from", type=Path, help="start from a finished stage 0 and its tokenizer (ablations): another work folder (its data is shared) "
@@ -18,6 +18,10 @@ def register(subparsers) -> None:
     p.add_argument("--from", dest="init_from", type=Path, metavar="CHECKPOINT",
                    help="fine-tune a checkpoint folder (ours, or converted from a release with `sqinspect convert`): "
                         "stage 2 only, its vision tower and projector are trained already")
+    p.add_argument("--estimate", action="store_true",
+                   help="train nothing: time a few steps of every stage on this machine (a small sample of the "
+                        "config's data, its model and batches) and print how long the config would take")
+    p.add_argument("--estimate-steps", type=int, default=10, metavar="N", help="timed steps per stage (default 10)")
     p.set_defaults(func=run)
 
 
@@ -29,6 +33,10 @@ def run(args) -> int:
     config = args.config or DEFAULT_CONFIG
     if not Path(config).is_file():
         raise SQInspectError(f"config file not found: {config}")
+    if args.estimate:
+        return _estimate(args, config)
+    if args.out is None:
+        raise SQInspectError("give the output checkpoint folder (or --estimate to time the config)")
     work = args.work or args.out.with_name(args.out.name + ".work")
     try:
         out = train(config, work, args.out, stage0_from=args.stage0_from, init_from=args.init_from)
@@ -38,4 +46,21 @@ def run(args) -> int:
         distributed.teardown()
     if int(os.environ.get("RANK", "0")) == 0:  # under torchrun: one line, from the process that wrote it
         print(f"trained model written to {out} (work folder {work})")
+    return 0
+
+
+def _estimate(args, config: Path) -> int:
+    from models.train.config import TrainConfig
+    from models.train.estimate import estimate, format_estimate
+
+    if args.init_from is not None:
+        raise SQInspectError("--estimate times a config's own stages; it does not take --from")
+    if args.stage0_from is not None and not (args.stage0_from / "stage0" / "done.json").is_file():
+        raise SQInspectError(f"--stage0-from {args.stage0_from}: has no finished stage 0 to share")
+    try:
+        result = estimate(TrainConfig.load(config), steps=args.estimate_steps, skip_stage0=args.stage0_from is not None)
+    except ValueError as exc:
+        raise SQInspectError(str(exc)) from None
+    print(f"estimated training time of {config} on this machine:")
+    print(format_estimate(result))
     return 0

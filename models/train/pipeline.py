@@ -11,6 +11,8 @@ import json
 import logging
 import random
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -215,55 +217,23 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     config = model_config(cfg, tokenizer)
     model = SQLlavaForConditionalGeneration(config).to(device)
     grid = cfg.data.image_size // cfg.model.patch_size
-    s0 = cfg.stage0
-    stem_grids = tuple(s0.stem_grids)
-    train_data = SynthImages(train_dir, cfg.data.image_size, grid, stem_grids=stem_grids)
+    train_data = SynthImages(train_dir, cfg.data.image_size, grid, stem_grids=tuple(cfg.stage0.stem_grids))
     val_data = SynthImages(val_dir, cfg.data.image_size, grid)
-    layer = cfg.model.vision_feature_layer
     loop = dict(out_dir=work_dir, checkpoint_every=cfg.train.checkpoint_every, log_every=cfg.train.log_every)
 
     # Stage 0: the vision tower alone, on the ground truth.
-    tower: CLIPVisionModel = model.model.vision_tower
-    taps = StemTaps(tower, cfg.data.image_size, stem_grids)
-    heads = VisionPretrainHeads(config.vision_config.hidden_size, taps.channels).to(device)
-    stage0_module = torch.nn.ModuleDict({"tower": tower, "heads": heads})
+    stage0, heads, taps = vision_stage(model, cfg, train_data, device)
     if stage0_from is not None:
-        stage0_release.check_tower(work_dir / "stage0" / "weights.safetensors", tower, stage0_from)
-
-    def stage0_step(step: int):
-        g = torch.Generator().manual_seed(cfg.seed + step)
-        idx = torch.randint(len(train_data), (s0.batch_size,), generator=g)
-        batch = {
-            "pixels": train_data.pixels[idx].float(), "patch_labels": train_data.patch_labels[idx],
-            "part": train_data.part[idx], "material": train_data.material[idx], "count": train_data.count[idx],
-            "defect_types": train_data.defect_types[idx], "locations": train_data.locations[idx],
-            "defective": train_data.defective[idx], "patch_locations": train_data.patch_locations[idx],
-            "patch_defect_locations": train_data.patch_defect_locations[idx],
-        } | {f"stem_labels_{grid}": train_data.stem_labels[grid][idx] for grid in stem_grids}
-        if s0.augment:
-            batch = random_dihedral(batch, g)
-        return stage0_losses(tower, heads, to_device(batch, device), layer, taps.outputs, s0.defect_patch_weight)
-
-    run_stage("stage0", stage0_module, [{"params": list(stage0_module.parameters()), "lr": s0.lr}], stage0_step,
-              steps=s0.steps, weight_decay=s0.weight_decay, **loop)
+        stage0_release.check_tower(work_dir / "stage0" / "weights.safetensors", model.model.vision_tower, stage0_from)
+    stage0.run(**loop)
     taps.remove()
     vision_metrics = {}
     if distributed.is_main():  # under torchrun the replicas are equal: one process measures
-        vision_metrics = stage0_metrics(tower, heads, val_data, layer)
+        vision_metrics = stage0_metrics(model.model.vision_tower, heads, val_data, cfg.model.vision_feature_layer)
         log.info("stage 0 held-out: %s", vision_metrics)
         (work_dir / "stage0" / "metrics.json").write_text(json.dumps(vision_metrics, indent=2))
 
-    # Stage 1: captions; the pretrained tower stays frozen, projector + LLM learn to read it.
-    s1 = cfg.stage1
-    for p in tower.parameters():
-        p.requires_grad_(False)
-    trainable = [p for n, p in model.named_parameters() if not n.startswith("model.vision_tower")]
-    captions = TextBatches(train_data, tokenizer, config, "plain", s1.batch_size, cfg.seed + 1,
-                          length_group=s1.length_group)
-    model.train()
-    run_stage("stage1", model, [{"params": trainable, "lr": s1.lr}],
-              lambda step: {"loss": model(**to_device(captions(step), device)).loss}, steps=s1.steps, **loop)
-
+    caption_stage(model, cfg, tokenizer, train_data, device).run(**loop)
     model = train_stage2(model, cfg, tokenizer, train_data, cfg.model.template, device, loop)
 
     # Stage times come from their own records, so a resumed run still reports the full training time.
@@ -276,10 +246,70 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
                            training=training, stage0_dir=work_dir / "stage0")
 
 
-def train_stage2(model, cfg: TrainConfig, tokenizer: Tokenizer, train_data: SynthImages, template: str,
-                 device: torch.device, loop: dict):
-    """Self-questioning instruction tuning: LLM + projector fully, the vision tower by ViT-LoRA.
-    Returns the model with the adapters merged, on the CPU, in eval mode."""
+@dataclass
+class Stage:
+    """One training stage, ready to run: what trains, with which settings, on which batches."""
+
+    name: str
+    module: torch.nn.Module
+    param_groups: list[dict]
+    loss_fn: Callable[[int], dict[str, torch.Tensor]]
+    steps: int
+    weight_decay: float = 0.0
+
+    def run(self, **loop) -> Path:
+        return run_stage(self.name, self.module, self.param_groups, self.loss_fn, steps=self.steps,
+                         weight_decay=self.weight_decay, **loop)
+
+
+def vision_stage(model, cfg: TrainConfig, train_data: SynthImages, device: torch.device):
+    """Stage 0: the vision tower alone on the ground truth, through heads that are dropped after.
+    Returns the stage, the heads (for the validation metrics) and the stem taps (remove after)."""
+    s0 = cfg.stage0
+    stem_grids = tuple(s0.stem_grids)
+    tower: CLIPVisionModel = model.model.vision_tower
+    taps = StemTaps(tower, cfg.data.image_size, stem_grids)
+    heads = VisionPretrainHeads(model.config.vision_config.hidden_size, taps.channels).to(device)
+    module = torch.nn.ModuleDict({"tower": tower, "heads": heads})
+    data = train_data
+
+    def loss_fn(step: int):
+        g = torch.Generator().manual_seed(cfg.seed + step)
+        idx = torch.randint(len(data), (s0.batch_size,), generator=g)
+        batch = {
+            "pixels": data.pixels[idx].float(), "patch_labels": data.patch_labels[idx],
+            "part": data.part[idx], "material": data.material[idx], "count": data.count[idx],
+            "defect_types": data.defect_types[idx], "locations": data.locations[idx],
+            "defective": data.defective[idx], "patch_locations": data.patch_locations[idx],
+            "patch_defect_locations": data.patch_defect_locations[idx],
+        } | {f"stem_labels_{grid}": data.stem_labels[grid][idx] for grid in stem_grids}
+        if s0.augment:
+            batch = random_dihedral(batch, g)
+        return stage0_losses(tower, heads, to_device(batch, device), cfg.model.vision_feature_layer, taps.outputs,
+                             s0.defect_patch_weight)
+
+    stage = Stage("stage0", module, [{"params": list(module.parameters()), "lr": s0.lr}], loss_fn,
+                  s0.steps, s0.weight_decay)
+    return stage, heads, taps
+
+
+def caption_stage(model, cfg: TrainConfig, tokenizer: Tokenizer, train_data: SynthImages, device: torch.device) -> Stage:
+    """Stage 1: captions; the pretrained tower stays frozen, projector + LLM learn to read it."""
+    s1 = cfg.stage1
+    for p in model.model.vision_tower.parameters():
+        p.requires_grad_(False)
+    trainable = [p for n, p in model.named_parameters() if not n.startswith("model.vision_tower")]
+    captions = TextBatches(train_data, tokenizer, model.config, "plain", s1.batch_size, cfg.seed + 1,
+                           length_group=s1.length_group)
+    model.train()
+    return Stage("stage1", model, [{"params": trainable, "lr": s1.lr}],
+                 lambda step: {"loss": model(**to_device(captions(step), device)).loss}, s1.steps)
+
+
+def instruction_stage(model, cfg: TrainConfig, tokenizer: Tokenizer, train_data: SynthImages, template: str,
+                      device: torch.device) -> Stage:
+    """Stage 2: self-questioning instruction tuning, LLM + projector fully, the vision tower by
+    ViT-LoRA. The stage's module is the model wrapped with the adapters."""
     s2 = cfg.stage2
     lora = LoraSettings(vision_r=s2.vit_lora_r, vision_alpha=s2.vit_lora_alpha, vision_dropout=0.0, llm=False)
     peft_model = apply_lora(model, lora)
@@ -291,9 +321,16 @@ def train_stage2(model, cfg: TrainConfig, tokenizer: Tokenizer, train_data: Synt
     convs = TextBatches(train_data, tokenizer, model.config, template, s2.batch_size, cfg.seed + 2,
                         sq_r=s2.sq_r, answers_only=s2.answers_only, length_group=s2.length_group)
     peft_model.train()
-    run_stage("stage2", peft_model, [{"params": rest, "lr": s2.lr}, {"params": vit, "lr": s2.vision_lr}],
-              lambda step: {"loss": peft_model(**to_device(convs(step), device)).loss}, steps=s2.steps, **loop)
-    return merge_lora(peft_model).eval().cpu()
+    return Stage("stage2", peft_model, [{"params": rest, "lr": s2.lr}, {"params": vit, "lr": s2.vision_lr}],
+                 lambda step: {"loss": peft_model(**to_device(convs(step), device)).loss}, s2.steps)
+
+
+def train_stage2(model, cfg: TrainConfig, tokenizer: Tokenizer, train_data: SynthImages, template: str,
+                 device: torch.device, loop: dict):
+    """Stage 2, run; returns the model with the adapters merged, on the CPU, in eval mode."""
+    stage = instruction_stage(model, cfg, tokenizer, train_data, template, device)
+    stage.run(**loop)
+    return merge_lora(stage.module).eval().cpu()
 
 
 def finetune(cfg: TrainConfig, source: Path, work_dir: Path, out: Path, train_dir: Path, val_dir: Path,
