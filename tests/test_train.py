@@ -199,7 +199,10 @@ def test_stage0_from_shares_the_tower_and_guards_its_data(trained, tmp_path, cap
     out, work = trained
     shared = tmp_path / "ablation"
     assert main(["train", str(shared / "model"), "--config", TINY, "--work", str(shared / "work"),
-                 "--stage0-from", str(work)]) == 0
+                 "--stage0-from", str(work), "--threads", "1"]) == 0
+    # --threads is the machine's setting: the model records the threads it was trained on.
+    assert json.loads((shared / "model" / "sqinspect.json").read_text())["training"]["config"]["train"]["threads"] == 1
+    assert TrainConfig.load(TINY).train.threads != 1
     assert (shared / "work" / "stage0" / "weights.safetensors").read_bytes() == \
         (work / "stage0" / "weights.safetensors").read_bytes()
     assert (shared / "work" / "stage2" / "done.json").is_file()
@@ -305,8 +308,10 @@ def test_estimate_on_the_command_line_writes_nothing(trained, tmp_path, capsys, 
     out, work = trained
     config = Path(TINY).resolve()
     monkeypatch.chdir(tmp_path)
-    assert main(["train", "--estimate", "--config", str(config), "--estimate-steps", "1", "--stage0-from", str(out)]) == 0
+    assert main(["train", "--estimate", "--config", str(config), "--estimate-steps", "1", "--stage0-from", str(out),
+                 "--threads", "1"]) == 0
     printed = capsys.readouterr().out.splitlines()
+    assert "(1 thread(s);" in printed[-1]
     rows = {line.split()[0]: line.split() for line in printed[2:]}
     assert rows["stage0"][2] == "-"  # taken from --stage0-from, not timed
     assert float(rows["stage2"][2]) > 0 and rows["total"]
@@ -315,6 +320,7 @@ def test_estimate_on_the_command_line_writes_nothing(trained, tmp_path, capsys, 
         (["--from", str(out)], "does not take --from"),
         (["--stage0-from", str(tmp_path)], "has no finished stage 0"),
         (["--estimate-steps", "0"], "at least 1 timed step"),
+        (["--threads", "0"], "--threads must be at least 1"),
     ):
         assert main(["train", "--estimate", "--config", str(config), *argv]) != 0
         assert message in capsys.readouterr().err

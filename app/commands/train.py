@@ -18,6 +18,7 @@ def register(subparsers) -> None:
     p.add_argument("--from", dest="init_from", type=Path, metavar="CHECKPOINT",
                    help="fine-tune a checkpoint folder (ours, or converted from a release with `sqinspect convert`): "
                         "stage 2 only, its vision tower and projector are trained already")
+    p.add_argument("--threads", type=int, metavar="N", help="torch threads (default: the config's [train] threads)")
     p.add_argument("--estimate", action="store_true",
                    help="train nothing: time a few steps of every stage on this machine (a small sample of the "
                         "config's data, its model and batches) and print how long the config would take")
@@ -33,13 +34,15 @@ def run(args) -> int:
     config = args.config or DEFAULT_CONFIG
     if not Path(config).is_file():
         raise SQInspectError(f"config file not found: {config}")
+    if args.threads is not None and args.threads < 1:
+        raise SQInspectError(f"--threads must be at least 1, got {args.threads}")
     if args.estimate:
         return _estimate(args, config)
     if args.out is None:
         raise SQInspectError("give the output checkpoint folder (or --estimate to time the config)")
     work = args.work or args.out.with_name(args.out.name + ".work")
     try:
-        out = train(config, work, args.out, stage0_from=args.stage0_from, init_from=args.init_from)
+        out = train(config, work, args.out, stage0_from=args.stage0_from, init_from=args.init_from, threads=args.threads)
     except ValueError as exc:
         raise SQInspectError(str(exc)) from None
     finally:
@@ -58,7 +61,10 @@ def _estimate(args, config: Path) -> int:
     if args.stage0_from is not None and not (args.stage0_from / "stage0" / "done.json").is_file():
         raise SQInspectError(f"--stage0-from {args.stage0_from}: has no finished stage 0 to share")
     try:
-        result = estimate(TrainConfig.load(config), steps=args.estimate_steps, skip_stage0=args.stage0_from is not None)
+        cfg = TrainConfig.load(config)
+        if args.threads is not None:
+            cfg.train.threads = args.threads
+        result = estimate(cfg, steps=args.estimate_steps, skip_stage0=args.stage0_from is not None)
     except ValueError as exc:
         raise SQInspectError(str(exc)) from None
     print(f"estimated training time of {config} on this machine:")

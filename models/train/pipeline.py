@@ -192,11 +192,13 @@ def share_stage0(source: Path, work_dir: Path, cfg: TrainConfig) -> None:
 
 
 def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None = None,
-          init_from: Path | None = None) -> Path:
+          init_from: Path | None = None, threads: int | None = None) -> Path:
     """The full pipeline from random init; with `init_from` (a checkpoint folder), stage 2 only."""
     if stage0_from is not None and init_from is not None:
         raise ValueError("--stage0-from and --from exclude each other (a checkpoint has its own vision tower)")
     cfg = TrainConfig.load(config_path)
+    if threads is not None:  # the machine's, not the recipe's: the model records what it ran on
+        cfg.train.threads = threads
     device = distributed.setup()
     torch.manual_seed(cfg.seed)  # the same on every process: replicas start equal
     torch.set_num_threads(cfg.train.threads)
@@ -262,7 +264,7 @@ class Stage:
                          weight_decay=self.weight_decay, **loop)
 
 
-def vision_stage(model, cfg: TrainConfig, train_data: SynthImages, device: torch.device):
+def vision_stage(model, cfg: TrainConfig, data: SynthImages, device: torch.device):
     """Stage 0: the vision tower alone on the ground truth, through heads that are dropped after.
     Returns the stage, the heads (for the validation metrics) and the stem taps (remove after)."""
     s0 = cfg.stage0
@@ -271,7 +273,6 @@ def vision_stage(model, cfg: TrainConfig, train_data: SynthImages, device: torch
     taps = StemTaps(tower, cfg.data.image_size, stem_grids)
     heads = VisionPretrainHeads(model.config.vision_config.hidden_size, taps.channels).to(device)
     module = torch.nn.ModuleDict({"tower": tower, "heads": heads})
-    data = train_data
 
     def loss_fn(step: int):
         g = torch.Generator().manual_seed(cfg.seed + step)
