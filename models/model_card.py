@@ -58,6 +58,12 @@ def _views_note(views: int) -> str:
             f"`verdict.views` in the bundle)")
 
 
+def _length_group_line(cfg: dict) -> str:
+    return (f"- Stages 1 and 2 draw {cfg['stage2']['length_group']} steps' batches at a time and cut them by "
+            "conversation length, so a batch pads to about its own longest conversation (stage 2: 3% more "
+            "tokens than the conversations hold, against 23% for batches drawn one by one).")
+
+
 def _stage0_line(s0: dict) -> str:
     grids = s0.get("stem_grids") or []
     stem = f", and of each cell of the conv stem's {' and '.join(f'{g}x{g}' for g in grids)} maps" if grids else ""
@@ -108,6 +114,7 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
         f"({_stage_times(train)}; {cfg['train']['threads']} training thread(s); config `models/configs/default.toml`, "
         f"seed {cfg['seed']}).",
         *([f"- {training_note}"] if training_note else []),
+        *([_length_group_line(cfg)] if cfg["stage2"].get("length_group", 1) > 1 else []),
         _stage0_line(cfg["stage0"]),
         *([_CRACKS] if _version(train["generator_version"]) >= (1, 2) else []),
         "- Stage 2 conversations open with the description, the verdict question or another question about "

@@ -78,3 +78,15 @@ def test_card_of_a_model_that_keeps_its_stage0_tells_how_to_start_the_ablation_f
     (model / "stage0" / "done.json").write_text('{"steps": 12000}')
     card = render_card(model, heldout, {"(a)": heldout}, "")
     assert f"--stage0-from {model}`" in card and "--stage0-from OUT.work" not in card
+
+
+def test_card_says_when_batches_were_grouped_by_length(tmp_path):
+    heldout = json.loads((MODEL / "eval-heldout.json").read_text())
+    meta = json.loads((MODEL / "sqinspect.json").read_text())
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "sqinspect.json").write_text(json.dumps(meta))
+    assert "steps' batches at a time" not in render_card(model, heldout, {}, "")  # model 0.8: drawn one by one
+    meta["training"]["config"]["stage2"]["length_group"] = 8
+    (model / "sqinspect.json").write_text(json.dumps(meta))
+    assert "- Stages 1 and 2 draw 8 steps' batches at a time" in render_card(model, heldout, {}, "")

@@ -116,7 +116,7 @@ class TextBatches:
 
     With length_group G > 1, steps come in blocks of G: a block draws G batches' worth of
     examples at once, sorts them by length and cuts them into G batches (in random order), so a
-    batch pads to a width near its own examples' (stage 2: 6% padding against 23%)."""
+    batch pads to a width near its own examples' (stage 2, groups of 8: 3% more tokens than the conversations hold, against 23% with none)."""
 
     def __init__(self, data: SynthImages, tokenizer: Tokenizer, config: SQLlavaConfig, template: str,
                  batch_size: int, seed: int, sq_r: float = 0.0, answers_only: bool = False, length_group: int = 1):
