@@ -311,7 +311,7 @@ def test_estimate_on_the_command_line_writes_nothing(trained, tmp_path, capsys, 
     assert main(["train", "--estimate", "--config", str(config), "--estimate-steps", "1", "--stage0-from", str(out),
                  "--threads", "1"]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert "(1 thread(s);" in printed[-1]
+    assert "(cpu, 1 thread(s);" in printed[-1]
     rows = {line.split()[0]: line.split() for line in printed[2:]}
     assert rows["stage0"][2] == "-"  # taken from --stage0-from, not timed
     assert float(rows["stage2"][2]) > 0 and rows["total"]

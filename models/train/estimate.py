@@ -33,12 +33,19 @@ def time_steps(stage: Stage, steps: int, warmup: int) -> float:
     t0 = 0.0
     for k in range(warmup + steps):
         if k == warmup:
+            _sync(params)
             t0 = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
         stage.loss_fn(k)["loss"].backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
+    _sync(params)
     return (time.perf_counter() - t0) / steps
+
+
+def _sync(params: list[torch.Tensor]) -> None:
+    if params and params[0].is_cuda:  # CUDA runs asynchronously: wait for the queued steps before reading the clock
+        torch.cuda.synchronize(params[0].device)
 
 
 def estimate(cfg: TrainConfig, steps: int = 10, warmup: int = 3, sample: int = 256,
@@ -49,7 +56,7 @@ def estimate(cfg: TrainConfig, steps: int = 10, warmup: int = 3, sample: int = 2
         raise ValueError("the estimate needs at least 1 timed step, no negative warm-up and a sample of 16 images")
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.train.threads)
-    device = torch.device("cpu")
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")  # as training picks it
     d = cfg.data
     images = d.train_count + d.val_count
     with tempfile.TemporaryDirectory(prefix="sqinspect-estimate-") as tmp:
@@ -75,8 +82,8 @@ def estimate(cfg: TrainConfig, steps: int = 10, warmup: int = 3, sample: int = 2
         rows["stage1"] = _row(caption_stage(model, cfg, tokenizer, data, device), steps, warmup)
         rows["stage2"] = _row(instruction_stage(model, cfg, tokenizer, data, cfg.model.template, device), steps, warmup)
     total = sum(r["seconds"] for r in rows.values())
-    return {"threads": cfg.train.threads, "timed_steps": steps, "warmup_steps": warmup, "sample_images": sample,
-            "rows": rows, "total_seconds": total}
+    return {"device": device.type, "threads": cfg.train.threads, "timed_steps": steps, "warmup_steps": warmup,
+            "sample_images": sample, "rows": rows, "total_seconds": total}
 
 
 def _row(stage: Stage, steps: int, warmup: int) -> dict:
@@ -96,6 +103,6 @@ def format_estimate(result: dict) -> str:
         else:
             lines.append(f"{name:<8} {row['steps']:>7} {row['s_per_step']:>8.3f} {row['seconds'] / 60:>8.1f}")
     lines.append(f"{'total':<8} {'':>7} {'':>8} {result['total_seconds'] / 60:>8.1f}  "
-                 f"({result['threads']} thread(s); {result['timed_steps']} timed steps per stage after "
+                 f"({result['device']}, {result['threads']} thread(s); {result['timed_steps']} timed steps per stage after "
                  f"{result['warmup_steps']} of warm-up; the threshold's calibration is not included)")
     return "\n".join(lines)
