@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import torch
+from tqdm import tqdm
 
 from models.modeling_sqllava import SQLlavaForConditionalGeneration
 from models.train.config import TrainConfig
@@ -31,7 +32,7 @@ def time_steps(stage: Stage, steps: int, warmup: int) -> float:
     optimizer = torch.optim.AdamW(stage.param_groups, weight_decay=stage.weight_decay)
     params = [p for group in stage.param_groups for p in group["params"]]
     t0 = 0.0
-    for k in range(warmup + steps):
+    for k in tqdm(range(warmup + steps), desc=f"timing {stage.name}", unit="step", leave=False):
         if k == warmup:
             _sync(params)
             t0 = time.perf_counter()
