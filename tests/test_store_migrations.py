@@ -3,13 +3,15 @@ newest; a database from a newer sqinspect is refused; concurrent first opens mig
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import pytest
 from sqlite_utils import Database
 from store_helpers import png_bytes
 
-from app.store import Store, StoreError
+from app.store import Store, StoreBusy, StoreError
+from app.store import store as store_module
 from app.store import audit, entities, images
 from app.store.bench import sample_result
 from app.store.passwords import hash_password
@@ -120,3 +122,47 @@ def test_concurrent_first_opens_migrate_once(tmp_path):
     assert not errors
     with Store(path) as store:
         assert [m.name for m in migrations.applied(store.db)] == migration_names()
+
+
+def _write_locked(path):
+    """Another connection (another station) holding a write transaction on `path`."""
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_first_open_waits_for_another_writer_on_a_new_database(tmp_path):
+    # SQLite refuses the switch to WAL at once (no busy timeout) while another connection holds a
+    # write lock on the still rollback-mode file: the open must wait for it like any other write.
+    path = tmp_path / "new.db"
+    other = _write_locked(path)
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        with Store(path) as store:
+            assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert [m.name for m in migrations.applied(store.db)] == migration_names()
+    finally:
+        release.join()
+        other.close()
+
+
+def test_a_lock_held_past_the_timeout_is_a_one_line_busy_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
+    path = tmp_path / "held.db"
+    Store(path).close()
+    other = _write_locked(path)
+    try:
+        with Store(path) as store, pytest.raises(StoreBusy, match="locked by another process") as err:
+            store.add_user("ann", "admin", "secret-ann-1", actor=None)
+        assert "\n" not in str(err.value)
+        new = tmp_path / "new.db"
+        other_new = _write_locked(new)
+        with pytest.raises(StoreBusy):
+            Store(new)
+        other_new.close()
+    finally:
+        other.close()
+    with Store(path) as store:  # nothing was half-written; the database opens once released
+        store.verify()
+        assert store.list_users() == []

@@ -12,6 +12,7 @@ import json
 import logging
 import socket
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,13 +162,29 @@ class Store:
 
     def _configure(self) -> None:
         self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
-        self.db.enable_wal()
+        self._enable_wal()
         # synchronous=FULL: in WAL mode NORMAL does not fsync at commit, so a power cut can lose
         # the last committed inspections (the file stays consistent, the records are gone).
         # Decisions are quality records and the station has already shown them as saved, so every
         # commit is fsynced. `sqinspect db bench` measures what this costs.
         self.db.execute("PRAGMA synchronous = FULL")
         self.db.execute("PRAGMA foreign_keys = ON")
+
+    def _enable_wal(self) -> None:
+        # Switching a new database to WAL needs an exclusive lock, and SQLite answers "locked" at
+        # once, without the busy timeout, when another connection holds a write lock on it (two
+        # stations opening a new database at once); so the switch is retried for as long.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.005
+        while True:
+            try:
+                self.db.enable_wal()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(2 * pause, 0.1)
 
     def _migrate(self) -> None:
         known = migration_names()
