@@ -162,15 +162,19 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
             "projector differ.",
             *(["", ablation_note] if ablation_note else []),
             "",
-            "| variant | n | verdict AUC | recall / false alarm | answers | defect presence | hallucination "
+            "| variant | n | verdict AUC | recall / false alarm | recall at 1% false alarm | answers "
+            "| defect location / type | defect presence | hallucination "
             "| valid self-questions | distinct of 4 | description |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for name, r in ablation.items():
+            answers = r["answer_accuracy"]
             lines.append(
                 f"| {name} | {r['n_images']} | {_fmt(r['verdict_auc'])} | "
                 f"{_fmt(r['recall_at_threshold'])} / {_fmt(r['false_alarm_at_threshold'])} | "
-                f"{_fmt(r['answer_accuracy']['overall'])} | {_fmt(r['answer_accuracy'].get('defect_presence'))} | "
+                f"{_fmt(r.get('recall_at_false_alarm', {}).get('1%'))} | {_fmt(answers['overall'])} | "
+                f"{_fmt(answers.get('defect_location'))} / {_fmt(answers.get('defect_type'))} | "
+                f"{_fmt(answers.get('defect_presence'))} | "
                 f"{_fmt(r['hallucination_rate'])} | {_fmt(r['self_questions']['valid_rate'])} | "
                 f"{_fmt(r['self_questions']['distinct_per_image'])} | {_fmt(r['description_accuracy'])} |"
             )

@@ -33,8 +33,11 @@ def test_card_tables_come_from_the_reports():
     for name, report in ablation.items():
         row = _row(card, name)
         assert row[1] == str(report["n_images"]) and row[2] == f"{report['verdict_auc']:.4f}"
-        assert row[4] == f"{report['answer_accuracy']['overall']:.4f}"
-        assert row[7] == f"{report['self_questions']['valid_rate']:.4f}"
+        answers = report["answer_accuracy"]
+        assert row[4] == f"{report['recall_at_false_alarm']['1%']:.4f}"
+        assert row[5] == f"{answers['overall']:.4f}"
+        assert row[6] == f"{answers['defect_location']:.4f} / {answers['defect_type']:.4f}"
+        assert row[9] == f"{report['self_questions']['valid_rate']:.4f}"
 
 
 def test_committed_card_shows_the_committed_ablation():
