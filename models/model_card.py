@@ -58,6 +58,14 @@ def _views_note(views: int) -> str:
             f"`verdict.views` in the bundle)")
 
 
+def _budget_line(budget: dict) -> str:
+    shares = "; ".join(f"{stage} {budget['steps'][stage]} of {full}" for stage, full in budget["config_steps"].items())
+    rates = ", ".join(f"{stage} {rate:.3f}" for stage, rate in budget["s_per_step"].items())
+    return (f"- Trained under a budget of {budget['minutes']:g} min for the whole run (`[train] budget_minutes`): "
+            f"the steps above are the share of the recipe's that fitted this machine ({shares}), "
+            f"from its timed seconds per step ({rates}).")
+
+
 def _length_group_line(cfg: dict) -> str:
     return (f"- Stages 1 and 2 draw {cfg['stage2']['length_group']} steps' batches at a time and cut them by "
             "conversation length, so a batch pads to about its own longest conversation (stage 2: 3% more "
@@ -113,6 +121,7 @@ def render_card(checkpoint: Path, heldout: dict, ablation: dict[str, dict] | Non
         f"- Wall time of the three stages: {train['wall_time_s'] / 60:.1f} min on this 2-core machine "
         f"({_stage_times(train)}; {cfg['train']['threads']} training thread(s); config `models/configs/default.toml`, "
         f"seed {cfg['seed']}).",
+        *([_budget_line(train["budget"])] if train.get("budget") else []),
         *([f"- {training_note}"] if training_note else []),
         *([_length_group_line(cfg)] if cfg["stage2"].get("length_group", 1) > 1 else []),
         _stage0_line(cfg["stage0"]),

@@ -83,13 +83,30 @@ def test_card_of_a_model_that_keeps_its_stage0_tells_how_to_start_the_ablation_f
     assert f"--stage0-from {model}`" in card and "--stage0-from OUT.work" not in card
 
 
-def test_card_says_when_batches_were_grouped_by_length(tmp_path):
+def _card_of_model_08_with(tmp_path, change=lambda meta: None) -> str:
+    """The card of model 0.8's metadata, changed by `change`, with its held-out report."""
     heldout = json.loads((MODEL / "eval-heldout.json").read_text())
     meta = json.loads((MODEL / "sqinspect.json").read_text())
+    change(meta)
     model = tmp_path / "model"
-    model.mkdir()
+    model.mkdir(exist_ok=True)
     (model / "sqinspect.json").write_text(json.dumps(meta))
-    assert "steps' batches at a time" not in render_card(model, heldout, {}, "")  # model 0.8: drawn one by one
-    meta["training"]["config"]["stage2"]["length_group"] = 8
-    (model / "sqinspect.json").write_text(json.dumps(meta))
-    assert "- Stages 1 and 2 draw 8 steps' batches at a time" in render_card(model, heldout, {}, "")
+    return render_card(model, heldout, {}, "")
+
+
+def test_card_says_when_batches_were_grouped_by_length(tmp_path):
+    assert "steps' batches at a time" not in _card_of_model_08_with(tmp_path)  # model 0.8: drawn one by one
+    card = _card_of_model_08_with(tmp_path, lambda meta: meta["training"]["config"]["stage2"].update(length_group=8))
+    assert "- Stages 1 and 2 draw 8 steps' batches at a time" in card
+
+
+def test_card_says_when_a_budget_cut_the_steps(tmp_path):
+    assert "budget" not in _card_of_model_08_with(tmp_path)  # model 0.8: the recipe's steps
+    budget = {"minutes": 85, "config_steps": {"stage0": 12000, "stage1": 1250, "stage2": 2400},
+              "steps": {"stage0": 6000, "stage1": 625, "stage2": 1300},
+              "s_per_step": {"stage0": 0.46, "stage1": 0.445, "stage2": 1.358}}
+    card = _card_of_model_08_with(tmp_path, lambda meta: meta["training"].update(budget=budget))
+    line = next(x for x in card.splitlines() if "budget" in x)
+    assert line.startswith("- Trained under a budget of 85 min for the whole run")
+    assert "(stage0 6000 of 12000; stage1 625 of 1250; stage2 1300 of 2400)" in line
+    assert "(stage0 0.460, stage1 0.445, stage2 1.358)" in line

@@ -19,6 +19,9 @@ def register(subparsers) -> None:
                    help="fine-tune a checkpoint folder (ours, or converted from a release with `sqinspect convert`): "
                         "stage 2 only, its vision tower and projector are trained already")
     p.add_argument("--threads", type=int, metavar="N", help="torch threads (default: the config's [train] threads)")
+    p.add_argument("--budget", type=float, metavar="MINUTES",
+                   help="the whole run's minutes on this machine: every stage's steps are scaled by one factor to fit, "
+                        "from a few timed steps (default: the config's [train] budget_minutes; 0: the config's steps)")
     p.add_argument("--estimate", action="store_true",
                    help="train nothing: time a few steps of every stage on this machine (a small sample of the "
                         "config's data, its model and batches) and print how long the config would take")
@@ -36,13 +39,16 @@ def run(args) -> int:
         raise SQInspectError(f"config file not found: {config}")
     if args.threads is not None and args.threads < 1:
         raise SQInspectError(f"--threads must be at least 1, got {args.threads}")
+    if args.budget is not None and not args.budget >= 0:
+        raise SQInspectError(f"--budget must be 0 (none) or a number of minutes, got {args.budget}")
     if args.estimate:
         return _estimate(args, config)
     if args.out is None:
         raise SQInspectError("give the output checkpoint folder (or --estimate to time the config)")
     work = args.work or args.out.with_name(args.out.name + ".work")
     try:
-        out = train(config, work, args.out, stage0_from=args.stage0_from, init_from=args.init_from, threads=args.threads)
+        out = train(config, work, args.out, stage0_from=args.stage0_from, init_from=args.init_from, threads=args.threads,
+                    budget_minutes=args.budget)
     except ValueError as exc:
         raise SQInspectError(str(exc)) from None
     finally:
@@ -64,6 +70,8 @@ def _estimate(args, config: Path) -> int:
         cfg = TrainConfig.load(config)
         if args.threads is not None:
             cfg.train.threads = args.threads
+        if args.budget is not None:
+            cfg.train.budget_minutes = args.budget
         result = estimate(cfg, steps=args.estimate_steps, skip_stage0=args.stage0_from is not None)
     except ValueError as exc:
         raise SQInspectError(str(exc)) from None

@@ -73,6 +73,8 @@ class LoopConfig:
     checkpoint_every: int = 250
     log_every: int = 10
     threads: int = 2
+    # Minutes the whole run may take on this machine (models/train/budget.py); 0: the steps as given.
+    budget_minutes: float = 0.0
 
 
 @dataclass

@@ -11,6 +11,7 @@ import json
 import logging
 import random
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from models.synth.text import caption, conversation
 from models.synth.vocab import GENERATOR_VERSION
 from models.tokenizer import special_token_ids, train_bpe_tokenizer
 from models.train import distributed, stage0_release
+from models.train.budget import PLAN_FILE, Plan, finished_seconds, plan_budget
 from models.train.config import TrainConfig
 from models.train.data import SynthImages, read_groundtruth
 from models.train.loop import run_stage
@@ -192,13 +194,16 @@ def share_stage0(source: Path, work_dir: Path, cfg: TrainConfig) -> None:
 
 
 def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None = None,
-          init_from: Path | None = None, threads: int | None = None) -> Path:
+          init_from: Path | None = None, threads: int | None = None, budget_minutes: float | None = None) -> Path:
     """The full pipeline from random init; with `init_from` (a checkpoint folder), stage 2 only."""
     if stage0_from is not None and init_from is not None:
         raise ValueError("--stage0-from and --from exclude each other (a checkpoint has its own vision tower)")
+    started = time.time()
     cfg = TrainConfig.load(config_path)
     if threads is not None:  # the machine's, not the recipe's: the model records what it ran on
         cfg.train.threads = threads
+    if budget_minutes is not None:  # as the machine: a recipe run on another machine gets its own
+        cfg.train.budget_minutes = budget_minutes
     device = distributed.setup()
     torch.manual_seed(cfg.seed)  # the same on every process: replicas start equal
     torch.set_num_threads(cfg.train.threads)
@@ -214,7 +219,7 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
         if init_from is None:
             tokenizer = build_tokenizer(cfg, read_groundtruth(train_dir), work_dir / "tokenizer.json")
     if init_from is not None:
-        return finetune(cfg, init_from, work_dir, out, train_dir, val_dir, device)
+        return finetune(cfg, init_from, work_dir, out, train_dir, val_dir, device, started)
 
     config = model_config(cfg, tokenizer)
     model = SQLlavaForConditionalGeneration(config).to(device)
@@ -222,8 +227,10 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
     train_data = SynthImages(train_dir, cfg.data.image_size, grid, stem_grids=tuple(cfg.stage0.stem_grids))
     val_data = SynthImages(val_dir, cfg.data.image_size, grid)
     loop = dict(out_dir=work_dir, checkpoint_every=cfg.train.checkpoint_every, log_every=cfg.train.log_every)
+    plan = plan_budget(cfg, work_dir, tokenizer, train_data, val_dir, device, started)
 
     # Stage 0: the vision tower alone, on the ground truth.
+    fix_steps(cfg, plan, "stage0", work_dir)
     stage0, heads, taps = vision_stage(model, cfg, train_data, device)
     if stage0_from is not None:
         stage0_release.check_tower(work_dir / "stage0" / "weights.safetensors", model.model.vision_tower, stage0_from)
@@ -235,17 +242,29 @@ def train(config_path: Path, work_dir: Path, out: Path, stage0_from: Path | None
         log.info("stage 0 held-out: %s", vision_metrics)
         (work_dir / "stage0" / "metrics.json").write_text(json.dumps(vision_metrics, indent=2))
 
+    fix_steps(cfg, plan, "stage1", work_dir)
     caption_stage(model, cfg, tokenizer, train_data, device).run(**loop)
+    fix_steps(cfg, plan, "stage2", work_dir)
     model = train_stage2(model, cfg, tokenizer, train_data, cfg.model.template, device, loop)
 
     # Stage times come from their own records, so a resumed run still reports the full training time.
     # A stage 0 taken from a checkpoint's stage0/ carries no time: this run did not spend it.
     done = {s: json.loads((work_dir / s / "done.json").read_text()) for s in ("stage0", "stage1", "stage2")}
     stage_seconds = {s: d["seconds"] for s, d in done.items() if "seconds" in d}
-    training = {"stage0_heldout": vision_metrics} | ({"stage0_from": str(stage0_from)} if stage0_from else {})
+    training = {"stage0_heldout": vision_metrics} | ({"stage0_from": str(stage0_from)} if stage0_from else {}) \
+        | ({"budget": plan.summary()} if plan else {})
     return save_checkpoint(model, tokenizer, cfg, out, val_dir, stage_seconds, template=cfg.model.template,
                            preprocessing=preprocessing_spec(cfg.data.image_size),
                            training=training, stage0_dir=work_dir / "stage0")
+
+
+def fix_steps(cfg: TrainConfig, plan: Plan | None, stage: str, work_dir: Path) -> None:
+    """Under a budget, the stage's steps as the plan fixes them when it starts (kept for a resume)."""
+    if plan is None or stage not in plan.config_steps:
+        return
+    getattr(cfg, stage).steps = plan.steps_for(stage, finished_seconds(work_dir))
+    if distributed.is_main():
+        plan.save(work_dir / PLAN_FILE)
 
 
 @dataclass
@@ -335,7 +354,7 @@ def train_stage2(model, cfg: TrainConfig, tokenizer: Tokenizer, train_data: Synt
 
 
 def finetune(cfg: TrainConfig, source: Path, work_dir: Path, out: Path, train_dir: Path, val_dir: Path,
-             device: torch.device) -> Path:
+             device: torch.device, started: float) -> Path:
     """Stage 2 only, on a checkpoint folder: ours, or one `sqinspect convert` made from a released
     SQ-LLaVA / LLaVA. Its vision tower (CLIP) and projector are trained already, so stages 0 and
     1 are skipped; its tokenizer, template and preprocessing are kept. The synthetic parts are
@@ -351,33 +370,25 @@ def finetune(cfg: TrainConfig, source: Path, work_dir: Path, out: Path, train_di
     train_data = SynthImages(train_dir, pre["size"], grid=None, mean=pre["mean"], std=pre["std"])
     loop = dict(out_dir=work_dir, checkpoint_every=cfg.train.checkpoint_every, log_every=cfg.train.log_every)
     template = meta.get("template", cfg.model.template)
+    plan = plan_budget(cfg, work_dir, tokenizer, train_data, val_dir, device, started, checkpoint=source)
+    fix_steps(cfg, plan, "stage2", work_dir)
     model = train_stage2(model, cfg, tokenizer, train_data, template, device, loop)
     seconds = {"stage2": json.loads((work_dir / "stage2" / "done.json").read_text())["seconds"]}
     with open(source / "model.safetensors", "rb") as f:
         digest = hashlib.file_digest(f, "sha256").hexdigest()
     source_meta = {"path": str(source), "model_sha256": digest, "provenance": meta.get("provenance")}
+    training = {"finetuned_from": source_meta} | ({"budget": plan.summary()} if plan else {})
     return save_checkpoint(model, tokenizer, cfg, out, val_dir, seconds, template=template, preprocessing=pre,
-                           training={"finetuned_from": source_meta}, inspection=meta.get("inspection", {}))
+                           training=training, inspection=meta.get("inspection", {}))
 
 
-def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path, stage_seconds: dict[str, float], *,
-                    template: str, preprocessing: dict, training: dict, inspection: dict | None = None,
-                    stage0_dir: Path | None = None) -> Path:
-    from models.inspect import calibrate, inspection_defaults
+def write_model_folder(model, tokenizer, cfg: TrainConfig, folder: Path, stage_seconds: dict[str, float], *,
+                       template: str, preprocessing: dict, training: dict, inspection: dict | None = None) -> dict:
+    """Weights, tokenizer and sqinspect.json (with the default threshold) into `folder`; the metadata."""
+    from models.inspect import inspection_defaults
 
-    out = Path(out)
-    if not distributed.is_main():  # under torchrun rank 0 writes the model; the replicas are equal
-        distributed.barrier()
-        return out
-    # Written beside OUT and moved in once the threshold is chosen (minutes later), sqinspect.json
-    # last: a folder with sqinspect.json is a finished model, never one with the default threshold.
-    partial = out.with_name(f".{out.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    model.save_pretrained(partial)
-    tokenizer.save(str(partial / "tokenizer.json"))
-    if stage0_dir is not None:
-        stage0_release.write_stage0(stage0_dir, partial, cfg)
+    model.save_pretrained(folder)
+    tokenizer.save(str(folder / "tokenizer.json"))
     meta = {
         "template": template,
         "preprocessing": preprocessing,
@@ -388,7 +399,28 @@ def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path
             "processes": distributed.world_size(), **training,
         },
     }
-    (partial / "sqinspect.json").write_text(json.dumps(meta, indent=2))
+    (folder / "sqinspect.json").write_text(json.dumps(meta, indent=2))
+    return meta
+
+
+def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path, stage_seconds: dict[str, float], *,
+                    template: str, preprocessing: dict, training: dict, inspection: dict | None = None,
+                    stage0_dir: Path | None = None) -> Path:
+    from models.inspect import calibrate
+
+    out = Path(out)
+    if not distributed.is_main():  # under torchrun rank 0 writes the model; the replicas are equal
+        distributed.barrier()
+        return out
+    # Written beside OUT and moved in once the threshold is chosen (minutes later), sqinspect.json
+    # last: a folder with sqinspect.json is a finished model, never one with the default threshold.
+    partial = out.with_name(f".{out.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    meta = write_model_folder(model, tokenizer, cfg, partial, stage_seconds, template=template,
+                              preprocessing=preprocessing, training=training, inspection=inspection)
+    if stage0_dir is not None:
+        stage0_release.write_stage0(stage0_dir, partial, cfg)
     chosen = calibrate(partial, val_dir, recall=cfg.data.val_recall, views=cfg.data.verdict_views)
     meta["inspection"]["threshold"] = chosen.pop("threshold")
     meta["inspection"]["verdict_views"] = chosen["views"]
@@ -396,6 +428,8 @@ def save_checkpoint(model, tokenizer, cfg: TrainConfig, out: Path, val_dir: Path
     (partial / "sqinspect.json").write_text(json.dumps(meta, indent=2))
     out.mkdir(parents=True, exist_ok=True)
     for path in sorted(partial.iterdir(), key=lambda p: p.name == "sqinspect.json"):
+        if path.is_dir() and (out / path.name).is_dir():  # a rerun into the same folder: a folder does not replace a folder
+            shutil.rmtree(out / path.name)
         path.replace(out / path.name)
     partial.rmdir()
     distributed.barrier()
